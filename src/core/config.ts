@@ -1,0 +1,184 @@
+/**
+ * @module core/config — hako's settings: schema, defaults and the precedence
+ * flags > `HAKO_*` environment > `hako.yaml` project file > defaults (see shared/architecture.md).
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { HakoError } from './errors.js';
+
+/** Broker limits and defaults; AWS IoT Core's values where AWS has one (specs/aws-iot-core.md §2.7, §7). */
+export interface MqttSettings {
+  /** Largest MQTT packet accepted (bytes); advertised as v5 Maximum Packet Size. */
+  maxPacketSize: number;
+  /** Largest PUBLISH payload accepted (bytes). AWS IoT: 128 KiB. */
+  maxPayloadSize: number;
+  /** Longest topic name (UTF-8 bytes). AWS IoT: 256. */
+  maxTopicLength: number;
+  /** Most levels in a topic name or filter. AWS IoT: 8 (seven slashes). */
+  maxTopicLevels: number;
+  /** Most subscriptions one session may hold. AWS IoT: 50. */
+  maxSubscriptionsPerClient: number;
+  /** Most concurrent MQTT connections. */
+  maxConnections: number;
+  /** Largest keep-alive granted, seconds; longer (or 0) requests get a v5 Server Keep Alive. 0 = no cap. */
+  maxKeepAlive: number;
+  /** Inbound QoS 1/2 publishes a client may have unacknowledged (v5 Receive Maximum we advertise). */
+  receiveMaximum: number;
+  /** Outbound QoS 1/2 messages in flight per client, further capped by the client's Receive Maximum. */
+  maxInflightOutbound: number;
+  /** Topic aliases a client may set towards us (v5 Topic Alias Maximum we advertise). */
+  topicAliasMaximum: number;
+  /** Messages queued per session (offline or beyond the inflight window); excess is dropped and counted. */
+  maxQueuedMessages: number;
+  /** Session expiry for MQTT 3.1.1 clean-session-0 clients, seconds. AWS IoT: 1 h. */
+  persistentSessionExpiry: number;
+  /** Largest session expiry granted to v5 clients, seconds; larger requests are clamped. AWS IoT: 7 days. */
+  maxSessionExpiry: number;
+  /** Publishes per second a connection may send; 0 = unlimited. AWS IoT: 100. */
+  maxPublishRate: number;
+  /** Topic filters whose subscription is refused (SUBACK 0x80 / 0x87), e.g. for conformance runs. */
+  denySubscribe: string[];
+}
+
+export interface HakoConfig {
+  dataDir: string;
+  host: string;
+  mqttPort: number;
+  mqttsPort: number;
+  httpPort: number;
+  store: string;
+  natsUrl: string | undefined;
+  region: string;
+  account: string;
+  logLevel: string;
+  mqtt: MqttSettings;
+}
+
+export const defaultMqttSettings: MqttSettings = {
+  maxPacketSize: 128 * 1024 + 4 * 1024,
+  maxPayloadSize: 128 * 1024,
+  maxTopicLength: 256,
+  maxTopicLevels: 8,
+  maxSubscriptionsPerClient: 50,
+  maxConnections: 100_000,
+  maxKeepAlive: 1200,
+  receiveMaximum: 100,
+  maxInflightOutbound: 65_535,
+  topicAliasMaximum: 8,
+  maxQueuedMessages: 10_000,
+  persistentSessionExpiry: 3600,
+  maxSessionExpiry: 7 * 24 * 3600,
+  maxPublishRate: 0,
+  denySubscribe: [],
+};
+
+export const defaultConfig: HakoConfig = {
+  dataDir: './.hako',
+  host: '127.0.0.1',
+  mqttPort: 1883,
+  mqttsPort: 8883,
+  httpPort: 8080,
+  store: 'sqlite',
+  natsUrl: undefined,
+  region: 'us-east-1',
+  account: '000000000000',
+  logLevel: 'info',
+  mqtt: defaultMqttSettings,
+};
+
+/** A partial config as one source (flags, environment or project file) supplies it. */
+export type ConfigLayer = Partial<Omit<HakoConfig, 'mqtt'>> & { mqtt?: Partial<MqttSettings> };
+
+/** The flag and environment names of each top-level setting (the table in shared/architecture.md). */
+export const settingNames = {
+  dataDir: { flag: '--data-dir', env: 'HAKO_DATA_DIR' },
+  host: { flag: '--host', env: 'HAKO_HOST' },
+  mqttPort: { flag: '--mqtt-port', env: 'HAKO_MQTT_PORT' },
+  mqttsPort: { flag: '--mqtts-port', env: 'HAKO_MQTTS_PORT' },
+  httpPort: { flag: '--http-port', env: 'HAKO_HTTP_PORT' },
+  store: { flag: '--store', env: 'HAKO_STORE' },
+  natsUrl: { flag: '--nats', env: 'HAKO_NATS_URL' },
+  region: { flag: '--region', env: 'HAKO_REGION' },
+  account: { flag: '--account', env: 'HAKO_ACCOUNT' },
+  logLevel: { flag: '--log-level', env: 'HAKO_LOG_LEVEL' },
+} as const satisfies Record<keyof Omit<HakoConfig, 'mqtt'>, { flag: string; env: string }>;
+
+const portSettings = new Set(['mqttPort', 'mqttsPort', 'httpPort']);
+
+/** Reads the top-level settings from `HAKO_*` variables. */
+export function configFromEnv(env: NodeJS.ProcessEnv): ConfigLayer {
+  const layer: Record<string, unknown> = {};
+  for (const [key, names] of Object.entries(settingNames)) {
+    const value = env[names.env];
+    if (value !== undefined && value !== '') layer[key] = portSettings.has(key) ? parsePort(value, names.env) : value;
+  }
+  return layer as ConfigLayer;
+}
+
+/** Reads `hako.yaml` (or the given path); a missing default file is an empty layer. */
+export function configFromFile(path: string, required: boolean): ConfigLayer {
+  if (!existsSync(path)) {
+    if (required) throw new HakoError('CONFIG_FILE_UNREADABLE', [path, 'no such file']);
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new HakoError('CONFIG_FILE_UNREADABLE', [path, (error as Error).message], { cause: error });
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new HakoError('CONFIG_INVALID', [`${path} must hold a mapping of settings`]);
+  }
+  return parsed as ConfigLayer;
+}
+
+export function parsePort(value: string | number, source: string): number {
+  const port = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new HakoError('CONFIG_INVALID', [`${source} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`]);
+  }
+  return port;
+}
+
+/** Merges layers, highest precedence first, over the defaults, and validates the result. */
+export function resolveConfig(...layers: ConfigLayer[]): HakoConfig {
+  const merged: HakoConfig = { ...defaultConfig, mqtt: { ...defaultMqttSettings } };
+  for (const layer of [...layers].reverse()) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      if (key === 'mqtt') Object.assign(merged.mqtt, value);
+      else if (key in defaultConfig) (merged as unknown as Record<string, unknown>)[key] = value;
+      else throw new HakoError('CONFIG_INVALID', [`unknown setting "${key}"`]);
+    }
+  }
+  validateConfig(merged);
+  return merged;
+}
+
+function validateConfig(config: HakoConfig): void {
+  for (const key of portSettings) {
+    config[key as 'mqttPort'] = parsePort(config[key as 'mqttPort'], key);
+  }
+  for (const [key, value] of Object.entries(config.mqtt)) {
+    if (!(key in defaultMqttSettings)) throw new HakoError('CONFIG_INVALID', [`unknown setting "mqtt.${key}"`]);
+    if (key === 'denySubscribe') {
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+        throw new HakoError('CONFIG_INVALID', ['mqtt.denySubscribe must be a list of topic filters']);
+      }
+    } else if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      throw new HakoError('CONFIG_INVALID', [`mqtt.${key} must be a whole number ≥ 0, got ${JSON.stringify(value)}`]);
+    }
+  }
+  if (config.mqtt.receiveMaximum < 1 || config.mqtt.receiveMaximum > 65535) {
+    throw new HakoError('CONFIG_INVALID', ['mqtt.receiveMaximum must be from 1 to 65535']);
+  }
+  if (config.mqtt.topicAliasMaximum > 65535) throw new HakoError('CONFIG_INVALID', ['mqtt.topicAliasMaximum must be at most 65535']);
+}
+
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function isLoopbackHost(host: string): boolean {
+  return loopbackHosts.has(host) || host.startsWith('127.');
+}

@@ -1,0 +1,73 @@
+/**
+ * @module core/hooks — every hook point, its typed payload and its ordering rule, in one place.
+ *
+ * Internal services (shadows, rules, lifecycle events) attach here instead of reaching into the broker.
+ * All current hooks only notify: listeners run in priority order (lower first, then registration order),
+ * synchronously, and a listener that throws is logged and does not stop the others or the broker.
+ */
+import type { Message } from '../mqtt/message.js';
+
+export interface HookPayloads {
+  /** A client finished CONNECT and got CONNACK 0x00. */
+  'client.connected': { clientId: string; protocolVersion: number; cleanStart: boolean; sessionPresent: boolean; remoteAddress: string };
+  /** A connection that had been accepted closed, for any reason. */
+  'client.disconnected': { clientId: string; reason: string; reasonCode: number };
+  /** A message was accepted for routing (after authorization, before delivery). */
+  'message.publish': { message: Message; clientId: string | undefined };
+  /** A message could not be kept: queue quota, packet too large for the receiver, expiry. */
+  'message.dropped': { message: Message; clientId: string; reason: 'queue_full' | 'packet_too_large' | 'expired' };
+  'session.created': { clientId: string; persistent: boolean };
+  'session.ended': { clientId: string; reason: 'expired' | 'clean_start' | 'clean_disconnect' };
+  'subscription.added': { clientId: string; filter: string; qos: number };
+  'subscription.removed': { clientId: string; filter: string };
+}
+
+export type HookName = keyof HookPayloads;
+export type HookListener<N extends HookName> = (payload: HookPayloads[N]) => void;
+
+/** Names that were retired; kept so that old listeners fail loudly instead of silently never firing. */
+export const deprecatedHooks: readonly string[] = [];
+
+interface Registration {
+  priority: number;
+  listener: (payload: never) => void;
+}
+
+export class Hooks {
+  readonly #listeners = new Map<HookName, Registration[]>();
+  readonly #onError: (name: HookName, error: unknown) => void;
+
+  constructor(onError: (name: HookName, error: unknown) => void) {
+    this.#onError = onError;
+  }
+
+  on<N extends HookName>(name: N, listener: HookListener<N>, priority = 0): () => void {
+    const list = this.#listeners.get(name) ?? [];
+    const registration: Registration = { priority, listener };
+    list.push(registration);
+    list.sort((a, b) => a.priority - b.priority);
+    this.#listeners.set(name, list);
+    return () => {
+      const index = list.indexOf(registration);
+      if (index >= 0) list.splice(index, 1);
+    };
+  }
+
+  /** True when someone listens; lets hot paths skip building a payload nobody reads. */
+  has(name: HookName): boolean {
+    const list = this.#listeners.get(name);
+    return list !== undefined && list.length > 0;
+  }
+
+  emit<N extends HookName>(name: N, payload: HookPayloads[N]): void {
+    const list = this.#listeners.get(name);
+    if (list === undefined) return;
+    for (const { listener } of list) {
+      try {
+        (listener as HookListener<N>)(payload);
+      } catch (error) {
+        this.#onError(name, error);
+      }
+    }
+  }
+}

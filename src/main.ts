@@ -1,0 +1,161 @@
+/**
+ * @module main — the composition root: config → chosen implementations → start and stop in order.
+ */
+import { mkdirSync, writeFileSync, renameSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo, Server } from 'node:net';
+import type { HakoConfig } from './core/config.js';
+import { isLoopbackHost, settingNames } from './core/config.js';
+import { HakoError } from './core/errors.js';
+import { Hooks } from './core/hooks.js';
+import type { Logger } from './core/logger.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { Broker } from './mqtt/broker.js';
+import { openConnection } from './mqtt/connection.js';
+import { createTcpServer } from './mqtt/transport/tcp.js';
+import { attachWebSocket } from './mqtt/transport/websocket.js';
+import { createHttpServer } from './http/server.js';
+import { openSqlite, type Database } from './store/sqlite.js';
+import { SqliteSessionStore } from './mqtt/session/sqlite-session-store.js';
+import { SqliteRetainedStore } from './mqtt/session/sqlite-retained-store.js';
+import { MemorySessionStore } from './mqtt/session/memory-session-store.js';
+import { MemoryRetainedStore } from './mqtt/session/memory-retained-store.js';
+import type { RetainedStore, SessionStore } from './mqtt/session/store.js';
+
+export interface Ports {
+  mqtt: number;
+  mqtts: number | null;
+  http: number;
+}
+
+export interface RunningHako {
+  readonly ports: Ports;
+  readonly broker: Broker;
+  readonly hooks: Hooks;
+  /** Drains connections, flushes state, closes stores. */
+  stop(): Promise<void>;
+}
+
+interface Stores {
+  sessions: SessionStore;
+  retained: RetainedStore;
+  close(): void;
+}
+
+function openStores(config: HakoConfig): Stores {
+  if (config.store === 'memory') {
+    return { sessions: new MemorySessionStore(), retained: new MemoryRetainedStore(), close: () => undefined };
+  }
+  if (config.store !== 'sqlite') throw new HakoError('STORE_UNSUPPORTED', [config.store]);
+  const db: Database = openSqlite(path.join(config.dataDir, 'hako.db'));
+  return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), close: () => db.close() };
+}
+
+function prepareDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new HakoError('DATA_DIR_UNUSABLE', [dataDir, (error as Error).message], { cause: error });
+  }
+}
+
+/** Listens, translating "address in use" into an error that names the setting to change. */
+async function listen(server: Server, what: string, host: string, port: number, setting: keyof typeof settingNames): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      if (error.code === 'EADDRINUSE') {
+        const names = settingNames[setting];
+        reject(new HakoError('PORT_IN_USE', [what, port, host, `${names.flag} or ${names.env}`]));
+      } else reject(new HakoError('LISTEN_FAILED', [what, host, port, error.message], { cause: error }));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function writePorts(dataDir: string, ports: Ports): void {
+  const file = path.join(dataDir, 'ports.json');
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(ports)}\n`, { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, file); // readers never see a half-written file
+}
+
+export async function startHako(config: HakoConfig, logger: Logger, clock: Clock = systemClock): Promise<RunningHako> {
+  prepareDataDir(config.dataDir);
+  const stores = openStores(config);
+  const hooks = new Hooks((name, error) => logger.error({ err: error, hook: name }, 'hook listener failed'));
+  const allowAnonymous = isLoopbackHost(config.host);
+  const broker = new Broker({
+    settings: config.mqtt,
+    sessionStore: stores.sessions,
+    retainedStore: stores.retained,
+    hooks,
+    logger: logger.child({ component: 'mqtt' }),
+    clock,
+    allowAnonymous,
+  });
+  let ready = false;
+  const mqttLogger = logger.child({ component: 'mqtt' });
+  const accept = (stream: Parameters<typeof openConnection>[1]): void => void openConnection(broker, stream, clock, mqttLogger);
+  const tcp = createTcpServer(accept);
+  const http = createHttpServer({
+    logger,
+    isReady: () => ready,
+    metrics: () => ({
+      hako_mqtt_connections: broker.connectionCount,
+      hako_mqtt_sessions: broker.sessionCount,
+      hako_mqtt_retained_messages: broker.retainedCount(),
+      hako_mqtt_messages_published_total: broker.metrics.messagesPublished,
+      hako_mqtt_messages_delivered_total: broker.metrics.messagesDelivered,
+      hako_mqtt_messages_dropped_queue_full_total: broker.metrics.messagesDropped.queue_full,
+      hako_mqtt_messages_dropped_too_large_total: broker.metrics.messagesDropped.packet_too_large,
+      hako_mqtt_messages_dropped_expired_total: broker.metrics.messagesDropped.expired,
+    }),
+  });
+  const wss = attachWebSocket(http.server, '/mqtt', config.mqtt.maxPacketSize, accept);
+
+  const stopStarted = async (): Promise<void> => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+    await Promise.all([tcp.listening ? closeServer(tcp) : undefined, http.close()]);
+    await broker.stop();
+    await stores.sessions.close();
+    await stores.retained.close();
+    stores.close();
+  };
+
+  try {
+    await broker.start();
+    const mqttPort = await listen(tcp, 'MQTT', config.host, config.mqttPort, 'mqttPort');
+    await http.ready();
+    const httpPort = await listen(http.server, 'HTTP', config.host, config.httpPort, 'httpPort');
+    // MQTT over TLS with client certificates arrives with the identity service (issue: identity and access).
+    const ports: Ports = { mqtt: mqttPort, mqtts: null, http: httpPort };
+    writePorts(config.dataDir, ports);
+    ready = true;
+    logger.info({ host: config.host, ...ports, dataDir: path.resolve(config.dataDir), store: config.store }, `hako is up: MQTT on ${config.host}:${mqttPort}, HTTP on http://${config.host}:${httpPort}`);
+    if (allowAnonymous) logger.info('anonymous MQTT clients are accepted because hako listens on loopback only');
+    else logger.warn(`hako listens on ${config.host}: anonymous MQTT clients are refused (CONNACK 0x87)`);
+    return {
+      ports,
+      broker,
+      hooks,
+      stop: async () => {
+        ready = false;
+        await stopStarted();
+        logger.info('hako stopped');
+      },
+    };
+  } catch (error) {
+    await stopStarted().catch(() => undefined);
+    throw error;
+  }
+}

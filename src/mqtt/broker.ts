@@ -1,0 +1,359 @@
+/**
+ * @module mqtt/broker — publish → route → deliver; sessions, retained messages, wills, expiry, keep-alive.
+ *
+ * The broker owns the session table and the router. Channels call in when a client connects, publishes,
+ * subscribes or goes away; internal services (shadows, rules, lifecycle events) attach through hooks and
+ * publish with `publish` like anyone else.
+ */
+import type { Logger } from '../core/logger.js';
+import type { MqttSettings } from '../core/config.js';
+import type { Hooks } from '../core/hooks.js';
+import type { Clock } from '../core/clock.js';
+import { ReasonCode } from './codec/reason-codes.js';
+import { isExpired, type Message, type QoS } from './message.js';
+import { Router } from './router/router.js';
+import { parseSharedFilter, topicMatches } from './router/topic.js';
+import { Journal } from './session/journal.js';
+import { Session, type DropReason } from './session/session.js';
+import type { RetainedStore, SessionStore, SubscriptionOptions } from './session/store.js';
+import type { Channel } from './channel/channel.js';
+
+export interface BrokerDeps {
+  settings: MqttSettings;
+  sessionStore: SessionStore;
+  retainedStore: RetainedStore;
+  hooks: Hooks;
+  logger: Logger;
+  clock: Clock;
+  /** Anonymous clients are accepted only while hako listens on loopback (until identity lands). */
+  allowAnonymous: boolean;
+}
+
+export interface BrokerMetrics {
+  messagesPublished: number;
+  messagesDelivered: number;
+  messagesDropped: Record<DropReason, number>;
+}
+
+/** How often idle connections are checked against their keep-alive. */
+const KEEP_ALIVE_SWEEP_MS = 500;
+/** A connection must send CONNECT within this time, or it is closed (it holds a socket for nothing). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** A subscriber matched by one publish, merged over all its matching subscriptions [MQTT-3.3.4-2]. */
+interface Match {
+  qos: QoS;
+  retainAsPublished: boolean;
+  subscriptionIds: number[] | undefined;
+}
+
+export class Broker {
+  readonly settings: MqttSettings;
+  readonly allowAnonymous: boolean;
+  readonly metrics: BrokerMetrics = { messagesPublished: 0, messagesDelivered: 0, messagesDropped: { queue_full: 0, packet_too_large: 0, expired: 0 } };
+  readonly #sessions = new Map<string, Session>();
+  readonly #channels = new Set<Channel>();
+  readonly #retained = new Map<string, Message>();
+  readonly #router: Router<SubscriptionOptions>;
+  readonly #journal: Journal;
+  readonly #deps: BrokerDeps;
+  readonly #log: Logger;
+  /** Wills waiting out their Will Delay Interval, by client id. */
+  readonly #pendingWills = new Map<string, NodeJS.Timeout>();
+  #sweep: NodeJS.Timeout | undefined;
+  /** Reused across publishes: subscribers matched by the current one. */
+  readonly #matches = new Map<string, Match>();
+
+  constructor(deps: BrokerDeps) {
+    this.#deps = deps;
+    this.settings = deps.settings;
+    this.allowAnonymous = deps.allowAnonymous;
+    this.#log = deps.logger;
+    this.#router = new Router<SubscriptionOptions>((clientId) => this.#sessions.get(clientId)?.link !== undefined);
+    this.#journal = new Journal(deps.sessionStore, deps.retainedStore, (error) => this.#log.error({ err: error }, 'store write failed; acknowledgements withheld'));
+  }
+
+  get connectionCount(): number {
+    return this.#channels.size;
+  }
+
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  /** Loads retained messages and persistent sessions, then starts the keep-alive sweep. */
+  async start(): Promise<void> {
+    for (const message of await this.#deps.retainedStore.loadAll()) this.#retained.set(message.topic, message);
+    const now = this.#deps.clock.now();
+    for (const stored of await this.#deps.sessionStore.loadSessions()) {
+      const session = this.#newSession(stored.clientId, stored.protocolVersion, stored.expiryInterval);
+      const [outbound, inbound] = await Promise.all([this.#deps.sessionStore.loadOutbound(stored.clientId), this.#deps.sessionStore.loadInbound(stored.clientId)]);
+      session.restore(stored, outbound, inbound);
+      // A session whose connection died with the process counts as disconnected from now.
+      session.disconnectedAt ??= now;
+      this.#sessions.set(session.clientId, session);
+      for (const [filter, options] of session.subscriptions) this.#router.subscribe(session.clientId, filter, options);
+      this.#scheduleExpiry(session, now);
+    }
+    this.#log.info({ sessions: this.#sessions.size, retained: this.#retained.size }, 'broker state loaded');
+    this.#sweep = setInterval(() => this.#checkKeepAlive(), KEEP_ALIVE_SWEEP_MS);
+    this.#sweep.unref();
+  }
+
+  /** Disconnects everyone (v5: 0x8B), writes what is pending and stops timers. */
+  async stop(): Promise<void> {
+    if (this.#sweep !== undefined) clearInterval(this.#sweep);
+    for (const channel of [...this.#channels]) channel.disconnect(ReasonCode.ServerShuttingDown, 'server shutting down', false);
+    for (const timer of this.#pendingWills.values()) clearTimeout(timer);
+    for (const session of this.#sessions.values()) if (session.expiryTimer !== undefined) clearTimeout(session.expiryTimer);
+    await this.#journal.flush();
+  }
+
+  addChannel(channel: Channel): void {
+    this.#channels.add(channel);
+  }
+
+  /** A channel that closed before CONNECT completed. */
+  forgetChannel(channel: Channel): void {
+    this.#channels.delete(channel);
+  }
+
+  whenDurable(callback: (error: unknown) => void): void {
+    this.#journal.whenDurable(callback);
+  }
+
+  // ── sessions ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Finds or creates the session for a connecting client, taking it over from a live connection. */
+  openSession(channel: Channel, cleanStart: boolean, expiryInterval: number): { session: Session; sessionPresent: boolean } {
+    const { clientId } = channel;
+    let session = this.#sessions.get(clientId);
+    const previous = session?.link as Channel | undefined;
+    if (previous !== undefined) {
+      // The new connection wins [MQTT-3.1.4-3]; the old one's will waits out its delay only if the session goes on.
+      previous.session = undefined;
+      const keepWill = !cleanStart && (previous.will?.delay ?? 0) > 0;
+      this.#channels.delete(previous);
+      previous.disconnect(ReasonCode.SessionTakenOver, 'another connection with the same client id', false);
+      if (previous.will !== undefined && !keepWill) this.#publishWill(previous.will.message);
+      else if (previous.will !== undefined) this.#scheduleWill(clientId, previous.will.message, Math.min(previous.will.delay, expiryInterval));
+      if (session !== undefined) session.link = undefined;
+    }
+    this.#cancelWill(clientId);
+    let sessionPresent = false;
+    if (session !== undefined && cleanStart) {
+      this.#endSession(session, 'clean_start');
+      session = undefined;
+    }
+    if (session === undefined) {
+      session = this.#newSession(clientId, channel.protocolVersion, expiryInterval);
+      this.#sessions.set(clientId, session);
+      session.persist(false);
+      this.#deps.hooks.emit('session.created', { clientId, persistent: session.persistent });
+    } else {
+      sessionPresent = true;
+      if (session.expiryTimer !== undefined) clearTimeout(session.expiryTimer);
+      session.expiryTimer = undefined;
+      const wasPersistent = session.persistent;
+      session.protocolVersion = channel.protocolVersion;
+      session.disconnectedAt = undefined;
+      session.expiryInterval = expiryInterval;
+      if (session.persistent) session.persist(!wasPersistent);
+      else if (wasPersistent) session.forget();
+    }
+    return { session, sessionPresent };
+  }
+
+  /** CONNACK is out: announce the client and resume delivery of what its session holds. */
+  attached(channel: Channel, cleanStart: boolean, sessionPresent: boolean): void {
+    const session = channel.session as Session;
+    this.#deps.hooks.emit('client.connected', { clientId: channel.clientId, protocolVersion: channel.protocolVersion, cleanStart, sessionPresent, remoteAddress: channel.remoteAddress });
+    session.resume(channel);
+  }
+
+  setSessionExpiry(session: Session, expiryInterval: number): void {
+    const wasPersistent = session.persistent;
+    session.expiryInterval = expiryInterval;
+    if (session.persistent) session.persist(!wasPersistent);
+    else if (wasPersistent) session.forget();
+  }
+
+  /** A connected channel closed. */
+  detach(channel: Channel, publishWill: boolean, reason: string, reasonCode: number): void {
+    this.#channels.delete(channel);
+    const session = channel.session;
+    channel.session = undefined;
+    this.#deps.hooks.emit('client.disconnected', { clientId: channel.clientId, reason, reasonCode });
+    if (session === undefined || session.link !== channel) return; // taken over: the session lives on elsewhere
+    session.link = undefined;
+    const now = this.#deps.clock.now();
+    const will = channel.will;
+    if (publishWill && will !== undefined) {
+      // The will goes out after its delay or when the session ends, whichever is first [MQTT-3.1.3-9].
+      const delay = Math.min(will.delay, session.expiryInterval);
+      if (delay === 0) this.#publishWill(will.message);
+      else this.#scheduleWill(session.clientId, will.message, delay);
+    }
+    if (session.expiryInterval === 0) {
+      this.#endSession(session, 'clean_disconnect');
+      return;
+    }
+    session.disconnectedAt = now;
+    session.persist(false);
+    this.#scheduleExpiry(session, now);
+  }
+
+  #newSession(clientId: string, protocolVersion: number, expiryInterval: number): Session {
+    return new Session(clientId, protocolVersion, expiryInterval, this.#journal, this.settings.maxQueuedMessages, (session, message, reason) =>
+      this.#dropped(session, message, reason),
+    );
+  }
+
+  #endSession(session: Session, reason: 'expired' | 'clean_start' | 'clean_disconnect'): void {
+    for (const filter of session.subscriptions.keys()) this.#router.unsubscribe(session.clientId, filter);
+    if (session.expiryTimer !== undefined) clearTimeout(session.expiryTimer);
+    if (session.persistent || reason !== 'clean_disconnect') session.forget();
+    this.#sessions.delete(session.clientId);
+    this.#deps.hooks.emit('session.ended', { clientId: session.clientId, reason });
+  }
+
+  #scheduleExpiry(session: Session, now: number): void {
+    const endsAt = (session.disconnectedAt ?? now) + session.expiryInterval * 1000;
+    const expire = (): void => {
+      session.expiryTimer = undefined;
+      if (session.link !== undefined || this.#sessions.get(session.clientId) !== session) return;
+      this.#endSession(session, 'expired');
+    };
+    session.expiryTimer = setTimeout(expire, Math.max(0, endsAt - now));
+    session.expiryTimer.unref();
+  }
+
+  #scheduleWill(clientId: string, message: Message, delaySeconds: number): void {
+    this.#cancelWill(clientId);
+    const timer = setTimeout(() => {
+      this.#pendingWills.delete(clientId);
+      this.#publishWill(message);
+    }, delaySeconds * 1000);
+    timer.unref();
+    this.#pendingWills.set(clientId, timer);
+  }
+
+  /** A client came back within its Will Delay Interval: the will is not sent [MQTT-3.1.3-9]. */
+  #cancelWill(clientId: string): void {
+    const timer = this.#pendingWills.get(clientId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#pendingWills.delete(clientId);
+  }
+
+  #publishWill(message: Message): void {
+    this.publish(message);
+  }
+
+  #dropped(session: Session, message: Message, reason: DropReason): void {
+    this.metrics.messagesDropped[reason]++;
+    this.#log.warn({ clientId: session.clientId, topic: message.topic, reason }, 'message dropped for a subscriber');
+    this.#deps.hooks.emit('message.dropped', { message, clientId: session.clientId, reason });
+  }
+
+  // ── subscriptions ───────────────────────────────────────────────────────────────────────────────
+
+  /** Adds or replaces a subscription; true when it is new [MQTT-3.8.4-3]. */
+  subscribe(session: Session, filter: string, options: SubscriptionOptions): boolean {
+    const isNew = !session.subscriptions.has(filter);
+    session.setSubscription(filter, options);
+    this.#router.subscribe(session.clientId, filter, options);
+    this.#deps.hooks.emit('subscription.added', { clientId: session.clientId, filter, qos: options.qos });
+    return isNew;
+  }
+
+  unsubscribe(session: Session, filter: string): boolean {
+    if (!session.deleteSubscription(filter)) return false;
+    this.#router.unsubscribe(session.clientId, filter);
+    this.#deps.hooks.emit('subscription.removed', { clientId: session.clientId, filter });
+    return true;
+  }
+
+  /** Delivers stored retained messages for a new subscription, per its Retain Handling [MQTT-3.8.3-?]. */
+  sendRetained(session: Session, filter: string, options: SubscriptionOptions, isNew: boolean): void {
+    // Shared subscriptions get no retained messages [MQTT-4.8.2-6]; 2 = never, 1 = only when new.
+    if (parseSharedFilter(filter) !== undefined || options.retainHandling === 2 || (options.retainHandling === 1 && !isNew)) return;
+    const now = this.#deps.clock.now();
+    const ids = options.subscriptionId === undefined ? undefined : [options.subscriptionId];
+    const deliver = (message: Message): void => {
+      if (isExpired(message, now)) return;
+      session.deliver(message, Math.min(message.qos, options.qos) as QoS, true, ids);
+    };
+    if (!filter.includes('+') && !filter.includes('#')) {
+      const message = this.#retained.get(filter);
+      if (message !== undefined) deliver(message);
+      return;
+    }
+    for (const [topic, message] of this.#retained) if (topicMatches(filter, topic)) deliver(message);
+  }
+
+  // ── publishing ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Routes a message to every matching subscription and keeps it if retained. */
+  publish(message: Message): void {
+    this.metrics.messagesPublished++;
+    if (this.#deps.hooks.has('message.publish')) this.#deps.hooks.emit('message.publish', { message, clientId: message.origin });
+    if (message.retain) this.#retain(message);
+    const matches = this.#matches;
+    this.#router.route(message.topic, (clientId, options) => {
+      // No Local: not back to the publisher's own subscriptions [MQTT-3.8.3-3].
+      if (options.noLocal && clientId === message.origin) return;
+      const existing = matches.get(clientId);
+      if (existing === undefined) {
+        matches.set(clientId, {
+          qos: options.qos,
+          retainAsPublished: options.retainAsPublished,
+          subscriptionIds: options.subscriptionId === undefined ? undefined : [options.subscriptionId],
+        });
+        return;
+      }
+      // Overlapping subscriptions: one copy at the highest QoS, with every identifier [MQTT-3.3.4-3, MQTT-3.3.4-5].
+      if (options.qos > existing.qos) existing.qos = options.qos;
+      existing.retainAsPublished ||= options.retainAsPublished;
+      if (options.subscriptionId !== undefined) (existing.subscriptionIds ??= []).push(options.subscriptionId);
+    });
+    if (matches.size === 0) return;
+    for (const [clientId, match] of matches) {
+      const session = this.#sessions.get(clientId);
+      if (session === undefined) continue;
+      const qos = (message.qos < match.qos ? message.qos : match.qos) as QoS;
+      // Live messages carry RETAIN 0 unless the subscription asked for Retain As Published [MQTT-3.3.1-12, MQTT-3.3.1-13].
+      session.deliver(message, qos, match.retainAsPublished && message.retain, match.subscriptionIds);
+      this.metrics.messagesDelivered++;
+    }
+    matches.clear();
+  }
+
+  /** Stores, replaces or (empty payload) clears the retained message of a topic [MQTT-3.3.1-5..7]. */
+  #retain(message: Message): void {
+    if (message.payload.length === 0) {
+      if (this.#retained.delete(message.topic)) this.#journal.recordRetained({ kind: 'delete', topic: message.topic });
+      return;
+    }
+    this.#retained.set(message.topic, message);
+    this.#journal.recordRetained({ kind: 'put', message });
+  }
+
+  retainedCount(): number {
+    return this.#retained.size;
+  }
+
+  // ── keep-alive ──────────────────────────────────────────────────────────────────────────────────
+
+  #checkKeepAlive(): void {
+    const now = this.#deps.clock.monotonic();
+    for (const channel of this.#channels) {
+      const idle = now - channel.lastActivity;
+      if (channel.state === 'connected' && channel.keepAliveMs > 0 && idle > channel.keepAliveMs) {
+        channel.disconnect(ReasonCode.KeepAliveTimeout, 'no packet within one and a half keep-alive periods');
+      } else if (channel.state === 'awaiting-connect' && idle > CONNECT_TIMEOUT_MS) {
+        channel.disconnect(ReasonCode.MaximumConnectTime, 'no CONNECT within 10 seconds');
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * @module mqtt/codec — MQTT 3.1.1/5.0 packets ⇄ bytes.
+ *
+ * Wraps `mqtt-packet` and adds what a server needs from it: a size limit enforced from the fixed header,
+ * before the body is buffered, and decode errors mapped to the reason code the connection closes with.
+ * Imports nothing from the broker.
+ */
+import mqttPacket from 'mqtt-packet';
+import type { Packet } from 'mqtt-packet';
+import { ReasonCode } from './reason-codes.js';
+
+export type {
+  Packet,
+  IConnectPacket as ConnectPacket,
+  IConnackPacket as ConnackPacket,
+  IPublishPacket as PublishPacket,
+  IPubackPacket as PubackPacket,
+  IPubrecPacket as PubrecPacket,
+  IPubrelPacket as PubrelPacket,
+  IPubcompPacket as PubcompPacket,
+  ISubscribePacket as SubscribePacket,
+  ISubackPacket as SubackPacket,
+  IUnsubscribePacket as UnsubscribePacket,
+  IUnsubackPacket as UnsubackPacket,
+  IDisconnectPacket as DisconnectPacket,
+  IAuthPacket as AuthPacket,
+} from 'mqtt-packet';
+
+export type ProtocolVersion = 3 | 4 | 5;
+
+export interface DecodeError {
+  /** The v5 reason code to close with: 0x81 malformed, 0x95 too large, 0x84 bad protocol version. */
+  reasonCode: number;
+  message: string;
+}
+
+export interface Decoder {
+  /** Feeds bytes; calls onPacket for each complete packet. Stops for good after the first error. */
+  push(chunk: Buffer): void;
+  /** Largest packet accepted from now on (v5 Maximum Packet Size we advertised). */
+  maxPacketSize: number;
+}
+
+interface MqttPacketParser {
+  on(event: 'packet', listener: (packet: Packet) => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+  parse(chunk: Buffer): number;
+  packet: { length: number };
+}
+
+export function createDecoder(
+  maxPacketSize: number,
+  onPacket: (packet: Packet) => void,
+  onError: (error: DecodeError) => void,
+): Decoder {
+  const parser = mqttPacket.parser({ protocolVersion: 4 }) as unknown as MqttPacketParser;
+  let failed = false;
+  const fail = (error: DecodeError): void => {
+    if (failed) return;
+    failed = true;
+    onError(error);
+  };
+  const decoder: Decoder = {
+    maxPacketSize,
+    push(chunk) {
+      if (failed) return;
+      parser.parse(chunk);
+      // The parser knows the remaining length as soon as the fixed header arrived; refuse the packet
+      // before buffering the rest of it [MQTT-3.2.2-15].
+      if (!failed && parser.packet.length > decoder.maxPacketSize) {
+        fail({ reasonCode: ReasonCode.PacketTooLarge, message: `packet of ${parser.packet.length} bytes exceeds the maximum of ${decoder.maxPacketSize}` });
+      }
+    },
+  };
+  parser.on('packet', (packet) => {
+    if (!failed) onPacket(packet);
+  });
+  parser.on('error', (error) => {
+    const reasonCode = /protocol version/i.test(error.message) ? ReasonCode.UnsupportedProtocolVersion : ReasonCode.MalformedPacket;
+    fail({ reasonCode, message: error.message });
+  });
+  return decoder;
+}
+
+/** Encodes a packet for a peer speaking `protocolVersion`. Throws on packets mqtt-packet cannot encode. */
+export function encode(packet: Packet, protocolVersion: ProtocolVersion): Buffer {
+  return mqttPacket.generate(packet, { protocolVersion });
+}

@@ -1,0 +1,82 @@
+/**
+ * @module store/migrations — the SQLite schema, as an ordered list of migrations.
+ *
+ * `openSqlite` applies every migration whose version is above the database's `PRAGMA user_version`.
+ * To change the schema, append a migration with the next version; never edit or reorder one that has
+ * shipped, because databases in the field have already run it. Each area prefixes its tables
+ * (`mqtt_`, later `registry_`, `shadow_`, …) so one file can hold all of hako's state.
+ */
+
+export interface Migration {
+  /** 1, 2, 3, … with no gaps; becomes `PRAGMA user_version` once applied. */
+  readonly version: number;
+  /** What the migration is for, shown in errors. */
+  readonly name: string;
+  /** One or more statements, run with `db.exec` inside the migration transaction. */
+  readonly sql: string;
+}
+
+// Message columns (topic … origin) are shared by mqtt_outbound and mqtt_retained and mapped by
+// `store/message-columns.ts`. STRICT makes SQLite refuse a value of the wrong type (say a fractional
+// qos) instead of storing it quietly. mqtt_outbound keeps rowids because payloads can be large, which
+// WITHOUT ROWID tables handle badly; the small tables use WITHOUT ROWID to avoid a second b-tree.
+// There are no foreign keys to mqtt_sessions: the store journals whatever ops the broker sends, in order,
+// and `session.delete` removes a client's rows explicitly, so memory and SQLite behave the same.
+const mqttSessions = `
+CREATE TABLE mqtt_sessions (
+  client_id        TEXT    NOT NULL PRIMARY KEY,
+  protocol_version INTEGER NOT NULL,
+  expiry_interval  INTEGER NOT NULL,
+  disconnected_at  INTEGER
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE mqtt_subscriptions (
+  client_id           TEXT    NOT NULL,
+  filter              TEXT    NOT NULL,
+  qos                 INTEGER NOT NULL CHECK (qos IN (0, 1, 2)),
+  no_local            INTEGER NOT NULL CHECK (no_local IN (0, 1)),
+  retain_as_published INTEGER NOT NULL CHECK (retain_as_published IN (0, 1)),
+  retain_handling     INTEGER NOT NULL CHECK (retain_handling IN (0, 1, 2)),
+  subscription_id     INTEGER,
+  PRIMARY KEY (client_id, filter)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE mqtt_outbound (
+  client_id        TEXT    NOT NULL,
+  seq              INTEGER NOT NULL,
+  topic            TEXT    NOT NULL,
+  payload          BLOB    NOT NULL,
+  qos              INTEGER NOT NULL CHECK (qos IN (0, 1, 2)),
+  retain           INTEGER NOT NULL CHECK (retain IN (0, 1)),
+  properties       TEXT,
+  expires_at       INTEGER,
+  origin           TEXT,
+  delivery_qos     INTEGER NOT NULL CHECK (delivery_qos IN (0, 1, 2)),
+  delivery_retain  INTEGER NOT NULL CHECK (delivery_retain IN (0, 1)),
+  packet_id        INTEGER,
+  state            TEXT    NOT NULL CHECK (state IN ('queued', 'sent', 'released')),
+  subscription_ids TEXT,
+  PRIMARY KEY (client_id, seq)
+) STRICT;
+
+CREATE TABLE mqtt_inbound (
+  client_id TEXT    NOT NULL,
+  packet_id INTEGER NOT NULL,
+  PRIMARY KEY (client_id, packet_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE mqtt_retained (
+  topic      TEXT    NOT NULL PRIMARY KEY,
+  payload    BLOB    NOT NULL,
+  qos        INTEGER NOT NULL CHECK (qos IN (0, 1, 2)),
+  retain     INTEGER NOT NULL CHECK (retain IN (0, 1)),
+  properties TEXT,
+  expires_at INTEGER,
+  origin     TEXT
+) STRICT;
+`;
+
+/** Every migration hako knows, in version order. Append only. */
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'mqtt sessions and retained messages', sql: mqttSessions },
+];
