@@ -118,15 +118,20 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       hako_mqtt_messages_dropped_queue_full_total: broker.metrics.messagesDropped.queue_full,
       hako_mqtt_messages_dropped_too_large_total: broker.metrics.messagesDropped.packet_too_large,
       hako_mqtt_messages_dropped_expired_total: broker.metrics.messagesDropped.expired,
+      hako_mqtt_messages_dropped_slow_consumer_total: broker.metrics.messagesDropped.slow_consumer,
     }),
   });
   const wss = attachWebSocket(http.server, '/mqtt', config.mqtt.maxPacketSize, accept);
 
   const stopStarted = async (): Promise<void> => {
+    // Stop listening first, but disconnect the clients before waiting: server.close() waits for every socket.
+    const listenersClosed = Promise.all([tcp.listening ? closeServer(tcp) : undefined, http.close()]);
+    listenersClosed.catch(() => undefined); // awaited below; this only keeps an early rejection from being unhandled
+    await broker.stop();
+    // After broker.stop, so WebSocket clients got their DISCONNECT (v5: 0x8B) like TCP ones.
     for (const client of wss.clients) client.terminate();
     wss.close();
-    await Promise.all([tcp.listening ? closeServer(tcp) : undefined, http.close()]);
-    await broker.stop();
+    await listenersClosed;
     await stores.sessions.close();
     await stores.retained.close();
     stores.close();

@@ -26,6 +26,8 @@ export interface MqttSettings {
   receiveMaximum: number;
   /** Outbound QoS 1/2 messages in flight per client, further capped by the client's Receive Maximum. */
   maxInflightOutbound: number;
+  /** Bytes waiting in a client's socket above which QoS 0 messages to it are dropped (it is not reading). */
+  maxOutboundBuffer: number;
   /** Topic aliases a client may set towards us (v5 Topic Alias Maximum we advertise). */
   topicAliasMaximum: number;
   /** Messages queued per session (offline or beyond the inflight window); excess is dropped and counted. */
@@ -63,7 +65,8 @@ export const defaultMqttSettings: MqttSettings = {
   maxConnections: 100_000,
   maxKeepAlive: 1200,
   receiveMaximum: 100,
-  maxInflightOutbound: 65_535,
+  maxInflightOutbound: 1000,
+  maxOutboundBuffer: 8 * 1024 * 1024,
   topicAliasMaximum: 8,
   maxQueuedMessages: 10_000,
   persistentSessionExpiry: 3600,
@@ -125,7 +128,9 @@ export function configFromFile(path: string, required: boolean): ConfigLayer {
   try {
     parsed = parseYaml(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new HakoError('CONFIG_FILE_UNREADABLE', [path, (error as Error).message], { cause: error });
+    // The YAML parser's message goes on with a code excerpt over several lines: keep the first, which has the position.
+    const reason = ((error as Error).message.split('\n')[0] ?? '').replace(/:$/, '');
+    throw new HakoError('CONFIG_FILE_UNREADABLE', [path, reason], { cause: error });
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {

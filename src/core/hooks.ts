@@ -6,6 +6,7 @@
  * synchronously, and a listener that throws is logged and does not stop the others or the broker.
  */
 import type { Message } from '../mqtt/message.js';
+import type { DropReason } from '../mqtt/session/session.js';
 
 export interface HookPayloads {
   /** A client finished CONNECT and got CONNACK 0x00. */
@@ -15,7 +16,7 @@ export interface HookPayloads {
   /** A message was accepted for routing (after authorization, before delivery). */
   'message.publish': { message: Message; clientId: string | undefined };
   /** A message could not be kept: queue quota, packet too large for the receiver, expiry. */
-  'message.dropped': { message: Message; clientId: string; reason: 'queue_full' | 'packet_too_large' | 'expired' };
+  'message.dropped': { message: Message; clientId: string; reason: DropReason };
   'session.created': { clientId: string; persistent: boolean };
   'session.ended': { clientId: string; reason: 'expired' | 'clean_start' | 'clean_disconnect' };
   'subscription.added': { clientId: string; filter: string; qos: number };
@@ -42,14 +43,14 @@ export class Hooks {
   }
 
   on<N extends HookName>(name: N, listener: HookListener<N>, priority = 0): () => void {
-    const list = this.#listeners.get(name) ?? [];
     const registration: Registration = { priority, listener };
-    list.push(registration);
-    list.sort((a, b) => a.priority - b.priority);
+    // Lists are replaced, never changed in place, so an emit in progress finishes over the list it
+    // started with even when a listener (un)registers during it; emit itself copies nothing.
+    const list = [...(this.#listeners.get(name) ?? []), registration].sort((a, b) => a.priority - b.priority);
     this.#listeners.set(name, list);
     return () => {
-      const index = list.indexOf(registration);
-      if (index >= 0) list.splice(index, 1);
+      const current = this.#listeners.get(name);
+      if (current !== undefined) this.#listeners.set(name, current.filter((r) => r !== registration));
     };
   }
 

@@ -50,7 +50,7 @@ interface Match {
 export class Broker {
   readonly settings: MqttSettings;
   readonly allowAnonymous: boolean;
-  readonly metrics: BrokerMetrics = { messagesPublished: 0, messagesDelivered: 0, messagesDropped: { queue_full: 0, packet_too_large: 0, expired: 0 } };
+  readonly metrics: BrokerMetrics = { messagesPublished: 0, messagesDelivered: 0, messagesDropped: { queue_full: 0, packet_too_large: 0, expired: 0, slow_consumer: 0 } };
   readonly #sessions = new Map<string, Session>();
   readonly #channels = new Set<Channel>();
   readonly #retained = new Map<string, Message>();
@@ -59,7 +59,7 @@ export class Broker {
   readonly #deps: BrokerDeps;
   readonly #log: Logger;
   /** Wills waiting out their Will Delay Interval, by client id. */
-  readonly #pendingWills = new Map<string, NodeJS.Timeout>();
+  readonly #pendingWills = new Map<string, { timer: NodeJS.Timeout; message: Message }>();
   #sweep: NodeJS.Timeout | undefined;
   /** Reused across publishes: subscribers matched by the current one. */
   readonly #matches = new Map<string, Match>();
@@ -104,7 +104,13 @@ export class Broker {
   async stop(): Promise<void> {
     if (this.#sweep !== undefined) clearInterval(this.#sweep);
     for (const channel of [...this.#channels]) channel.disconnect(ReasonCode.ServerShuttingDown, 'server shutting down', false);
-    for (const timer of this.#pendingWills.values()) clearTimeout(timer);
+    // Wills still waiting out their delay would be lost with the process: send them now, as the session's
+    // connection is gone for good as far as this process is concerned.
+    for (const [clientId, { timer, message }] of [...this.#pendingWills]) {
+      clearTimeout(timer);
+      this.#pendingWills.delete(clientId);
+      this.#publishWill(message);
+    }
     for (const session of this.#sessions.values()) if (session.expiryTimer !== undefined) clearTimeout(session.expiryTimer);
     await this.#journal.flush();
   }
@@ -139,7 +145,9 @@ export class Broker {
       else if (previous.will !== undefined) this.#scheduleWill(clientId, previous.will.message, Math.min(previous.will.delay, expiryInterval));
       if (session !== undefined) session.link = undefined;
     }
-    this.#cancelWill(clientId);
+    // A will waiting out its delay: a clean start ends its session, which sends it now [MQTT-3.1.2-8]; a resume cancels it.
+    if (cleanStart) this.#publishPendingWill(clientId);
+    else this.#cancelWill(clientId);
     let sessionPresent = false;
     if (session !== undefined && cleanStart) {
       this.#endSession(session, 'clean_start');
@@ -235,15 +243,22 @@ export class Broker {
       this.#publishWill(message);
     }, delaySeconds * 1000);
     timer.unref();
-    this.#pendingWills.set(clientId, timer);
+    this.#pendingWills.set(clientId, { timer, message });
   }
 
   /** A client came back within its Will Delay Interval: the will is not sent [MQTT-3.1.3-9]. */
   #cancelWill(clientId: string): void {
-    const timer = this.#pendingWills.get(clientId);
-    if (timer === undefined) return;
-    clearTimeout(timer);
+    const pending = this.#pendingWills.get(clientId);
+    if (pending === undefined) return;
+    clearTimeout(pending.timer);
     this.#pendingWills.delete(clientId);
+  }
+
+  #publishPendingWill(clientId: string): void {
+    const pending = this.#pendingWills.get(clientId);
+    if (pending === undefined) return;
+    this.#cancelWill(clientId);
+    this.#publishWill(pending.message);
   }
 
   #publishWill(message: Message): void {
@@ -252,7 +267,15 @@ export class Broker {
 
   #dropped(session: Session, message: Message, reason: DropReason): void {
     this.metrics.messagesDropped[reason]++;
-    this.#log.warn({ clientId: session.clientId, topic: message.topic, reason }, 'message dropped for a subscriber');
+    if (reason === 'queue_full') {
+      // Logged when the queue first overflows, not for every message after: the metric counts them all.
+      if (!session.overflowLogged) {
+        session.overflowLogged = true;
+        this.#log.warn({ clientId: session.clientId, limit: this.settings.maxQueuedMessages }, 'session queue is full: further messages for this client are dropped until it catches up');
+      }
+    } else if (reason !== 'slow_consumer') {
+      this.#log.info({ clientId: session.clientId, topic: message.topic, reason }, 'message dropped for a subscriber');
+    }
     this.#deps.hooks.emit('message.dropped', { message, clientId: session.clientId, reason });
   }
 
@@ -312,7 +335,7 @@ export class Broker {
         });
         return;
       }
-      // Overlapping subscriptions: one copy at the highest QoS, with every identifier [MQTT-3.3.4-3, MQTT-3.3.4-5].
+      // Overlapping subscriptions: one copy at the highest QoS, with every identifier [MQTT-3.3.4-2, MQTT-3.3.4-3, MQTT-3.3.4-4].
       if (options.qos > existing.qos) existing.qos = options.qos;
       existing.retainAsPublished ||= options.retainAsPublished;
       if (options.subscriptionId !== undefined) (existing.subscriptionIds ??= []).push(options.subscriptionId);

@@ -12,6 +12,7 @@ import type { Broker } from './broker.js';
 /** What a transport offers: raw bytes in, raw bytes out. */
 export interface ByteStream {
   onData(listener: (chunk: Buffer) => void): void;
+  bufferedBytes(): number;
   onClose(listener: () => void): void;
   write(data: Buffer): void;
   end(): void;
@@ -22,7 +23,7 @@ export interface ByteStream {
 const CONNACK_UNACCEPTABLE_PROTOCOL = Buffer.from([0x20, 0x02, 0x00, 0x01]);
 
 export function openConnection(broker: Broker, stream: ByteStream, clock: Clock, logger: Logger): Channel {
-  const outlet: Outlet = { write: (data) => stream.write(data), end: () => stream.end(), remoteAddress: stream.remoteAddress };
+  const outlet: Outlet = { write: (data) => stream.write(data), end: () => stream.end(), bufferedBytes: () => stream.bufferedBytes(), remoteAddress: stream.remoteAddress };
   const channel = new Channel(broker, outlet, broker.settings, logger, clock.monotonic());
   broker.addChannel(channel);
   const decoder = createDecoder(

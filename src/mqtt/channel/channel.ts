@@ -10,7 +10,7 @@ import type { MqttSettings } from '../../core/config.js';
 import { encode, type Packet, type ProtocolVersion, type PublishPacket } from '../codec/index.js';
 import { ReasonCode, reasonName } from '../codec/reason-codes.js';
 import { remainingExpiry, type Message } from '../message.js';
-import type { Session, SessionLink } from '../session/session.js';
+import type { DropReason, Session, SessionLink } from '../session/session.js';
 import type { OutboundEntry } from '../session/store.js';
 import type { Broker } from '../broker.js';
 import { dispatch } from './handlers/index.js';
@@ -18,6 +18,8 @@ import { dispatch } from './handlers/index.js';
 /** Where a channel's bytes go: a TCP/TLS socket or a WebSocket, behind the same two calls. */
 export interface Outlet {
   write(data: Buffer): void;
+  /** Bytes written but not yet taken by the network: grows when the client does not read. */
+  bufferedBytes(): number;
   /** Flushes what was written, then closes the connection. */
   end(): void;
   readonly remoteAddress: string;
@@ -97,8 +99,12 @@ export class Channel implements SessionLink {
     return this.isV5 && this.requestProblemInformation ? { reasonString: text } : undefined;
   }
 
-  sendPublish(entry: OutboundEntry, dup: boolean): boolean {
-    if (this.state !== 'connected') return false;
+  sendPublish(entry: OutboundEntry, dup: boolean): DropReason | undefined {
+    // A closing connection: QoS 1/2 stay in flight and go again on reconnect (DUP); QoS 0 is gone.
+    if (this.state !== 'connected') return entry.qos === 0 ? 'slow_consumer' : undefined;
+    // QoS 0 to a client that does not read is dropped rather than buffered without bound; QoS 1/2 are
+    // held back by the in-flight window and wait in the session queue instead.
+    if (entry.qos === 0 && this.#outlet.bufferedBytes() > this.settings.maxOutboundBuffer) return 'slow_consumer';
     const { message } = entry;
     const packet: PublishPacket = {
       cmd: 'publish',
@@ -129,10 +135,10 @@ export class Channel implements SessionLink {
     }
     const bytes = encode(packet, this.protocolVersion);
     // Never send more than the client said it accepts; the message is then dropped [MQTT-3.1.2-25].
-    if (bytes.length > this.clientMaxPacketSize) return false;
+    if (bytes.length > this.clientMaxPacketSize) return 'packet_too_large';
     if (newAlias !== undefined) this.outboundAliases.set(message.topic, newAlias);
     this.#outlet.write(bytes);
-    return true;
+    return undefined;
   }
 
   sendPubrel(packetId: number): void {

@@ -73,7 +73,14 @@ export function createDecoder(
     },
   };
   parser.on('packet', (packet) => {
-    if (!failed) onPacket(packet);
+    if (failed) return;
+    // A packet that arrived whole within one chunk was never seen half-read by `push`: check it here.
+    const length = packet.length ?? 0;
+    if (length > decoder.maxPacketSize) {
+      fail({ reasonCode: ReasonCode.PacketTooLarge, message: `packet of ${length} bytes exceeds the maximum of ${decoder.maxPacketSize}` });
+      return;
+    }
+    onPacket(packet);
   });
   parser.on('error', (error) => {
     const reasonCode = /protocol version/i.test(error.message) ? ReasonCode.UnsupportedProtocolVersion : ReasonCode.MalformedPacket;

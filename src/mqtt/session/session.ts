@@ -13,15 +13,16 @@ import type { OutboundEntry, StoredSession, SubscriptionOptions } from './store.
 
 /** What a session needs from the connection it is attached to. */
 export interface SessionLink {
-  /** Sends a PUBLISH for the entry (packetId set for QoS > 0). False when it could not be sent at all
-   *  (e.g. larger than the client accepts); the message then counts as delivered [MQTT-3.1.2-25]. */
-  sendPublish(entry: OutboundEntry, dup: boolean): boolean;
+  /** Sends a PUBLISH for the entry (packetId set for QoS > 0). Returns why it could not be sent at all
+   *  (larger than the client accepts, or a QoS 0 message to a client that is not reading), or undefined
+   *  when sent; an unsent message counts as delivered [MQTT-3.1.2-25]. */
+  sendPublish(entry: OutboundEntry, dup: boolean): DropReason | undefined;
   sendPubrel(packetId: number): void;
   /** Outbound QoS 1/2 messages the client accepts in flight (its Receive Maximum, capped by ours). */
   readonly sendWindow: number;
 }
 
-export type DropReason = 'queue_full' | 'packet_too_large' | 'expired';
+export type DropReason = 'queue_full' | 'packet_too_large' | 'expired' | 'slow_consumer';
 
 export class Session {
   readonly clientId: string;
@@ -38,6 +39,8 @@ export class Session {
   link: SessionLink | undefined;
   /** Timer that ends the session after expiryInterval once disconnected. */
   expiryTimer: NodeJS.Timeout | undefined;
+  /** A full queue is logged once until it has room again, not once per dropped message. */
+  overflowLogged = false;
   #nextPacketId = 1;
   #nextSeq = 1;
   readonly #journal: Journal;
@@ -114,7 +117,9 @@ export class Session {
     const link = this.link;
     if (qos === 0) {
       // QoS 0 is never queued for an offline client, nor held back by the window [MQTT-3.1.2-5].
-      if (link !== undefined && !link.sendPublish(entry, false)) this.#onDrop(this, message, 'packet_too_large');
+      if (link === undefined) return;
+      const dropped = link.sendPublish(entry, false);
+      if (dropped !== undefined) this.#onDrop(this, message, dropped);
       return;
     }
     if (link !== undefined && this.queue.length === 0 && this.inflight.size < link.sendWindow) {
@@ -156,7 +161,7 @@ export class Session {
     for (const entry of this.inflight.values()) {
       if (entry.packetId === undefined) continue;
       if (entry.state === 'released') link.sendPubrel(entry.packetId);
-      else if (!link.sendPublish(entry, true)) this.complete(entry.packetId);
+      else if (link.sendPublish(entry, true) !== undefined) this.complete(entry.packetId);
     }
     this.drain();
   }
@@ -171,6 +176,7 @@ export class Session {
       this.#send(entry, link);
     }
     if (sent > 0) this.queue.splice(0, sent);
+    if (this.queue.length < this.#maxQueued) this.overflowLogged = false;
   }
 
   #send(entry: OutboundEntry, link: SessionLink): void {
@@ -184,8 +190,9 @@ export class Session {
     entry.state = 'sent';
     this.inflight.set(entry.packetId, entry);
     if (this.persistent) this.#journal.recordSession({ kind: 'outbound.put', clientId: this.clientId, entry });
-    if (!link.sendPublish(entry, false)) {
-      this.#onDrop(this, entry.message, 'packet_too_large');
+    const dropped = link.sendPublish(entry, false);
+    if (dropped !== undefined) {
+      this.#onDrop(this, entry.message, dropped);
       this.complete(entry.packetId);
     }
   }

@@ -17,6 +17,7 @@ export function socketStream(socket: net.Socket): ByteStream {
   return {
     remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
     onData: (listener) => socket.on('data', listener),
+    bufferedBytes: () => socket.writableLength,
     onClose: (listener) => {
       socket.on('close', listener);
       // Errors (resets, timeouts) are followed by 'close'; handling them here keeps them from being thrown.

@@ -13,9 +13,11 @@ const SUBPROTOCOLS = ['mqtt', 'mqttv3.1'];
 
 function webSocketStream(socket: WebSocket, request: IncomingMessage): ByteStream {
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
   const flush = (): void => {
     const frame = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
     pending = [];
+    pendingBytes = 0;
     if (socket.readyState === socket.OPEN) socket.send(frame, { binary: true });
   };
   return {
@@ -34,9 +36,11 @@ function webSocketStream(socket: WebSocket, request: IncomingMessage): ByteStrea
       socket.on('close', listener);
       socket.on('error', () => undefined);
     },
+    bufferedBytes: () => socket.bufferedAmount + pendingBytes,
     write(data) {
       if (pending.length === 0) process.nextTick(flush);
       pending.push(data);
+      pendingBytes += data.length;
     },
     end() {
       if (pending.length > 0) flush();

@@ -43,7 +43,8 @@ const readProtocol: ConnectStep = (channel, { packet }) => {
     if (props.maximumPacketSize !== undefined) channel.clientMaxPacketSize = props.maximumPacketSize;
     if (props.topicAliasMaximum !== undefined) channel.clientTopicAliasMaximum = props.topicAliasMaximum;
     if (props.authenticationMethod !== undefined) {
-      return refuse(channel, ReasonCode.BadUserNameOrPassword, `authentication method "${props.authenticationMethod}" is not supported`);
+      // Enhanced authentication is not offered [MQTT-4.12.0-1].
+      return refuse(channel, ReasonCode.BadAuthenticationMethod, `authentication method "${props.authenticationMethod}" is not supported`);
     }
   }
   return true;

@@ -7,7 +7,7 @@ export function handleDisconnect(channel: Channel, packet: DisconnectPacket): vo
   const session = channel.session;
   const requestedExpiry = packet.properties?.sessionExpiryInterval;
   if (session !== undefined && requestedExpiry !== undefined) {
-    // A session that was not to outlive the connection cannot be made to now [MQTT-3.14.2-2].
+    // A session that was not to outlive the connection cannot be made to now [MQTT 5 §3.14.2.2.2].
     if (session.expiryInterval === 0 && requestedExpiry > 0) {
       channel.disconnect(ReasonCode.ProtocolError, 'DISCONNECT set a session expiry on a session that had none');
       return;

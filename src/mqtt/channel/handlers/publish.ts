@@ -32,9 +32,15 @@ export function toMessage(topic: string, payload: Buffer, qos: QoS, retain: bool
   return { topic, payload, qos, retain, properties: forwarded, expiresAt, origin };
 }
 
-/** Refuses one publish: v5 QoS > 0 gets the reason in its ack, anything else closes the connection. */
+/** The error reason codes a PUBACK or PUBREC may carry (MQTT 5 §3.4.2.1); others need a DISCONNECT. */
+const ACK_ERROR_CODES: ReadonlySet<number> = new Set([
+  ReasonCode.UnspecifiedError, ReasonCode.ImplementationSpecificError, ReasonCode.NotAuthorized, ReasonCode.TopicNameInvalid,
+  ReasonCode.PacketIdentifierInUse, ReasonCode.QuotaExceeded, ReasonCode.PayloadFormatInvalid,
+]);
+
+/** Refuses one publish: v5 QoS > 0 gets the reason in its ack when an ack can carry it, else the connection closes. */
 function reject(channel: Channel, packet: PublishPacket, reasonCode: number, reason: string): void {
-  if (channel.isV5 && packet.qos > 0 && reasonCode < ReasonCode.MalformedPacket) {
+  if (channel.isV5 && packet.qos > 0 && ACK_ERROR_CODES.has(reasonCode)) {
     channel.send({ cmd: packet.qos === 1 ? 'puback' : 'pubrec', messageId: packet.messageId as number, reasonCode, properties: channel.reasonString(reason) ?? {} });
     channel.logger.info({ clientId: channel.clientId, topic: packet.topic, reasonCode }, `refused PUBLISH: ${reason}`);
     return;
@@ -81,13 +87,19 @@ export function handlePublish(channel: Channel, packet: PublishPacket): void {
     const inFlight = channel.pendingQos1Acks + session.inboundQos2.size;
     const isResend = qos === 2 && session.inboundQos2.has(packet.messageId as number);
     if (!isResend && inFlight >= channel.settings.receiveMaximum) {
-      channel.disconnect(ReasonCode.ReceiveMaximumExceeded, `more than ${channel.settings.receiveMaximum} unacknowledged QoS 1/2 publishes`); // [MQTT-3.3.4-9]
+      channel.disconnect(ReasonCode.ReceiveMaximumExceeded, `more than ${channel.settings.receiveMaximum} unacknowledged QoS 1/2 publishes`); // [MQTT-3.3.4-7]
       return;
     }
   }
   if (!resolveTopicAlias(channel, packet)) return;
   const check = validateTopicName(packet.topic, { maxLength: channel.settings.maxTopicLength, maxLevels: channel.settings.maxTopicLevels });
-  if (!check.ok) return reject(channel, packet, ReasonCode.TopicNameInvalid, check.reason);
+  if (!check.ok) {
+    // An empty topic without an alias (MQTT 5 §3.3.2.1) or a wildcard [MQTT-3.3.2-2] breaks the protocol and closes
+    // the connection, while a topic beyond the configured limits is only refused in the ack.
+    if (packet.topic === '') return channel.disconnect(ReasonCode.ProtocolError, check.reason);
+    if (/[+#]/.test(packet.topic)) return channel.disconnect(ReasonCode.TopicNameInvalid, check.reason);
+    return reject(channel, packet, ReasonCode.TopicNameInvalid, check.reason);
+  }
   const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
   if (payload.length > channel.settings.maxPayloadSize) {
     return reject(channel, packet, ReasonCode.PacketTooLarge, `payload of ${payload.length} bytes exceeds the maximum of ${channel.settings.maxPayloadSize}`);

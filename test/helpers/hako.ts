@@ -1,0 +1,34 @@
+/**
+ * @module test/helpers/hako — starts a real hako in this process on free loopback ports, for tests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resolveConfig, type ConfigLayer, type HakoConfig } from '../../src/core/config.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { startHako, type RunningHako } from '../../src/main.js';
+
+export interface TestHako extends RunningHako {
+  config: HakoConfig;
+  dataDir: string;
+  /** Stops hako and removes its data directory. */
+  close(): Promise<void>;
+}
+
+/** Starts hako with a fresh data directory (SQLite store unless `store: 'memory'`) and ports 0. */
+export async function startTestHako(layer: ConfigLayer = {}, dataDir?: string): Promise<TestHako> {
+  const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'hako-test-'));
+  const config = resolveConfig({ mqttPort: 0, httpPort: 0, mqttsPort: 0, ...layer, dataDir: dir, mqtt: { ...layer.mqtt } });
+  const hako = await startHako(config, silentLogger());
+  let closed = false;
+  return Object.assign(hako, {
+    config,
+    dataDir: dir,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await hako.stop();
+      if (dataDir === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
