@@ -47,7 +47,14 @@ function openStores(config: HakoConfig): Stores {
     return { sessions: new MemorySessionStore(), retained: new MemoryRetainedStore(), close: () => undefined };
   }
   if (config.store !== 'sqlite') throw new HakoError('STORE_UNSUPPORTED', [config.store]);
-  const db: Database = openSqlite(path.join(config.dataDir, 'hako.db'));
+  const file = path.join(config.dataDir, 'hako.db');
+  let db: Database;
+  try {
+    db = openSqlite(file);
+  } catch (error) {
+    if (error instanceof HakoError) throw error;
+    throw new HakoError('DATA_DIR_UNUSABLE', [config.dataDir, `cannot open ${file}: ${(error as Error).message}`], { cause: error });
+  }
   return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), close: () => db.close() };
 }
 
