@@ -10,13 +10,13 @@ import type { MqttSettings } from '../core/config.js';
 import type { Hooks } from '../core/hooks.js';
 import type { Clock } from '../core/clock.js';
 import { ReasonCode } from './codec/reason-codes.js';
-import { isExpired, type Message, type QoS } from './message.js';
+import { expiryDeadline, isExpired, type Message, type QoS } from './message.js';
 import { Router } from './router/router.js';
 import { parseSharedFilter, topicMatches } from './router/topic.js';
 import { Journal } from './session/journal.js';
 import { Session, type DropReason } from './session/session.js';
 import type { RetainedStore, SessionStore, SubscriptionOptions } from './session/store.js';
-import type { Channel } from './channel/channel.js';
+import type { Channel, Will } from './channel/channel.js';
 
 export interface BrokerDeps {
   settings: MqttSettings;
@@ -59,7 +59,7 @@ export class Broker {
   readonly #deps: BrokerDeps;
   readonly #log: Logger;
   /** Wills waiting out their Will Delay Interval, by client id. */
-  readonly #pendingWills = new Map<string, { timer: NodeJS.Timeout; message: Message }>();
+  readonly #pendingWills = new Map<string, { timer: NodeJS.Timeout; will: Will }>();
   #sweep: NodeJS.Timeout | undefined;
   /** Reused across publishes: subscribers matched by the current one. */
   readonly #matches = new Map<string, Match>();
@@ -106,10 +106,10 @@ export class Broker {
     for (const channel of [...this.#channels]) channel.disconnect(ReasonCode.ServerShuttingDown, 'server shutting down', false);
     // Wills still waiting out their delay would be lost with the process: send them now, as the session's
     // connection is gone for good as far as this process is concerned.
-    for (const [clientId, { timer, message }] of [...this.#pendingWills]) {
+    for (const [clientId, { timer, will }] of [...this.#pendingWills]) {
       clearTimeout(timer);
       this.#pendingWills.delete(clientId);
-      this.#publishWill(message);
+      this.#publishWill(will);
     }
     for (const session of this.#sessions.values()) if (session.expiryTimer !== undefined) clearTimeout(session.expiryTimer);
     await this.#journal.flush();
@@ -141,8 +141,8 @@ export class Broker {
       const keepWill = !cleanStart && (previous.will?.delay ?? 0) > 0;
       this.#channels.delete(previous);
       previous.disconnect(ReasonCode.SessionTakenOver, 'another connection with the same client id', false);
-      if (previous.will !== undefined && !keepWill) this.#publishWill(previous.will.message);
-      else if (previous.will !== undefined) this.#scheduleWill(clientId, previous.will.message, Math.min(previous.will.delay, expiryInterval));
+      if (previous.will !== undefined && !keepWill) this.#publishWill(previous.will);
+      else if (previous.will !== undefined) this.#scheduleWill(clientId, previous.will, Math.min(previous.will.delay, expiryInterval));
       if (session !== undefined) session.link = undefined;
     }
     // A will waiting out its delay: a clean start ends its session, which sends it now [MQTT-3.1.2-8]; a resume cancels it.
@@ -199,8 +199,8 @@ export class Broker {
     if (publishWill && will !== undefined) {
       // The will goes out after its delay or when the session ends, whichever is first [MQTT-3.1.3-9].
       const delay = Math.min(will.delay, session.expiryInterval);
-      if (delay === 0) this.#publishWill(will.message);
-      else this.#scheduleWill(session.clientId, will.message, delay);
+      if (delay === 0) this.#publishWill(will);
+      else this.#scheduleWill(session.clientId, will, delay);
     }
     if (session.expiryInterval === 0) {
       this.#endSession(session, 'clean_disconnect');
@@ -212,8 +212,14 @@ export class Broker {
   }
 
   #newSession(clientId: string, protocolVersion: number, expiryInterval: number): Session {
-    return new Session(clientId, protocolVersion, expiryInterval, this.#journal, this.settings.maxQueuedMessages, (session, message, reason) =>
-      this.#dropped(session, message, reason),
+    return new Session(
+      clientId,
+      protocolVersion,
+      expiryInterval,
+      this.#journal,
+      this.settings.maxQueuedMessages,
+      (session, message, reason) => this.#dropped(session, message, reason),
+      () => this.now(),
     );
   }
 
@@ -236,14 +242,14 @@ export class Broker {
     session.expiryTimer.unref();
   }
 
-  #scheduleWill(clientId: string, message: Message, delaySeconds: number): void {
+  #scheduleWill(clientId: string, will: Will, delaySeconds: number): void {
     this.#cancelWill(clientId);
     const timer = setTimeout(() => {
       this.#pendingWills.delete(clientId);
-      this.#publishWill(message);
+      this.#publishWill(will);
     }, delaySeconds * 1000);
     timer.unref();
-    this.#pendingWills.set(clientId, { timer, message });
+    this.#pendingWills.set(clientId, { timer, will });
   }
 
   /** A client came back within its Will Delay Interval: the will is not sent [MQTT-3.1.3-9]. */
@@ -258,11 +264,17 @@ export class Broker {
     const pending = this.#pendingWills.get(clientId);
     if (pending === undefined) return;
     this.#cancelWill(clientId);
-    this.#publishWill(pending.message);
+    this.#publishWill(pending.will);
   }
 
-  #publishWill(message: Message): void {
-    this.publish(message);
+  #publishWill(will: Will): void {
+    const expiresAt = expiryDeadline(will.expiryInterval, this.now());
+    this.publish(expiresAt === undefined ? will.message : { ...will.message, expiresAt });
+  }
+
+  /** Epoch ms, from the injected clock. */
+  now(): number {
+    return this.#deps.clock.now();
   }
 
   #dropped(session: Session, message: Message, reason: DropReason): void {

@@ -23,6 +23,15 @@ export interface Message {
   readonly origin: string | undefined;
 }
 
+/** AWS IoT clamps Message Expiry Interval to seven days (specs/aws-iot-core.md §2.7). */
+export const MAX_MESSAGE_EXPIRY_SECONDS = 604_800;
+
+/** The deadline for a Message Expiry Interval that starts counting at `now` (epoch ms). */
+export function expiryDeadline(intervalSeconds: number | undefined, now: number): number | undefined {
+  if (intervalSeconds === undefined) return undefined;
+  return now + Math.min(intervalSeconds, MAX_MESSAGE_EXPIRY_SECONDS) * 1000;
+}
+
 /** Seconds of Message Expiry Interval left at `now`, as forwarded to a subscriber [MQTT-3.3.2-6]. */
 export function remainingExpiry(message: Message, now: number): number | undefined {
   if (message.expiresAt === undefined) return undefined;

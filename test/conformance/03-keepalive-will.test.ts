@@ -231,6 +231,25 @@ describe('will delay', { concurrency: true }, () => {
     await watcher.disconnect();
   });
 
+  test('[MQTT 5 §3.1.3.2.4] a will\'s Message Expiry Interval counts from its publication, not from CONNECT', async () => {
+    // Expiry 1 s, delay 2 s: had the expiry started at CONNECT, the will would be expired when published.
+    const topic = 'c03/will/expiry';
+    const watcher = await watch('c03-expiry-watch', topic);
+    const { client } = await RawClient.connect(port, {
+      clientId: 'c03-expiry',
+      properties: { sessionExpiryInterval: 10 },
+      will: will(topic, 'fresh', { properties: { willDelayInterval: 2, messageExpiryInterval: 1 } }),
+    }, 5);
+    const seen = serverSawDisconnect('c03-expiry');
+    client.destroy();
+    await seen;
+    const published = await nextPublish(watcher, 4000);
+    assert.equal(published.payload.toString(), 'fresh');
+    const remaining = published.properties?.messageExpiryInterval;
+    assert.ok(remaining !== undefined && remaining <= 1, `forwarded expiry ${remaining} must be the time left of 1 s`);
+    await watcher.disconnect();
+  });
+
   test('[MQTT-3.1.3-9] a reconnect (Clean Start 0) within the Will Delay Interval cancels the will', async () => {
     const topic = 'c03/will/cancelled';
     const watcher = await watch('c03-cancel-watch', topic);

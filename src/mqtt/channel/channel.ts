@@ -29,9 +29,12 @@ export interface Outlet {
 export type ChannelState = 'awaiting-connect' | 'connected' | 'closed';
 
 export interface Will {
+  /** The will as a message, without expiry: that starts counting only when it is published. */
   message: Message;
   /** Seconds to wait after an unexpected close before publishing (v5 Will Delay Interval). */
   delay: number;
+  /** v5 Message Expiry Interval of the will, seconds. */
+  expiryInterval: number | undefined;
 }
 
 /** Largest packet the MQTT wire format can carry: the default Maximum Packet Size of a peer [MQTT-3.1.2-24]. */
@@ -118,7 +121,7 @@ export class Channel implements SessionLink {
     let newAlias: number | undefined;
     if (this.isV5) {
       const properties: NonNullable<PublishPacket['properties']> = { ...message.properties };
-      const expiry = remainingExpiry(message, Date.now());
+      const expiry = remainingExpiry(message, this.broker.now());
       if (expiry !== undefined) properties.messageExpiryInterval = expiry;
       if (entry.subscriptionIds !== undefined) properties.subscriptionIdentifier = entry.subscriptionIds;
       if (this.clientTopicAliasMaximum > 0) {

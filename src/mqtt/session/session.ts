@@ -46,6 +46,7 @@ export class Session {
   readonly #journal: Journal;
   readonly #maxQueued: number;
   readonly #onDrop: (session: Session, message: Message, reason: DropReason) => void;
+  readonly #now: () => number;
 
   constructor(
     clientId: string,
@@ -54,7 +55,9 @@ export class Session {
     journal: Journal,
     maxQueued: number,
     onDrop: (session: Session, message: Message, reason: DropReason) => void,
+    now: () => number,
   ) {
+    this.#now = now;
     this.clientId = clientId;
     this.protocolVersion = protocolVersion;
     this.expiryInterval = expiryInterval;
@@ -180,7 +183,7 @@ export class Session {
   }
 
   #send(entry: OutboundEntry, link: SessionLink): void {
-    if (isExpired(entry.message, Date.now())) {
+    if (isExpired(entry.message, this.#now())) {
       // An expired message is not delivered [MQTT-3.3.2-5].
       this.#onDrop(this, entry.message, 'expired');
       if (this.persistent) this.#journal.recordSession({ kind: 'outbound.delete', clientId: this.clientId, seq: entry.seq });

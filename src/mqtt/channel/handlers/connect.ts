@@ -110,9 +110,12 @@ const readWill: ConnectStep = (channel, context) => {
   const payload = typeof will.payload === 'string' ? Buffer.from(will.payload) : will.payload;
   if (payload.length > channel.settings.maxPayloadSize) return refuse(channel, ReasonCode.PacketTooLarge, 'will payload exceeds the maximum payload size');
   const properties = will.properties ?? {};
+  // A will's Message Expiry Interval starts when it is published, not now (MQTT 5 §3.1.3.2.4).
+  const { messageExpiryInterval, ...rest } = properties;
   channel.will = {
-    message: toMessage(will.topic, payload, will.qos ?? 0, will.retain === true, properties, context.clientId),
+    message: toMessage(will.topic, payload, will.qos ?? 0, will.retain === true, rest, context.clientId, 0),
     delay: properties.willDelayInterval ?? 0,
+    expiryInterval: messageExpiryInterval,
   };
   return true;
 };

@@ -4,17 +4,14 @@
 import { isUtf8 } from 'node:buffer';
 import type { PublishPacket } from '../../codec/index.js';
 import { ReasonCode } from '../../codec/reason-codes.js';
-import type { Message, MessageProperties, QoS } from '../../message.js';
+import { expiryDeadline, type Message, type MessageProperties, type QoS } from '../../message.js';
 import { validateTopicName } from '../../router/topic.js';
 import type { Channel } from '../channel.js';
 
-/** AWS IoT clamps Message Expiry Interval to seven days (specs/aws-iot-core.md §2.7). */
-const MAX_MESSAGE_EXPIRY = 604_800;
-
 type WillOrPublishProperties = MessageProperties & { messageExpiryInterval?: number };
 
-/** Builds the broker's message from the fields of a PUBLISH or a will. */
-export function toMessage(topic: string, payload: Buffer, qos: QoS, retain: boolean, properties: WillOrPublishProperties | undefined, origin: string | undefined): Message {
+/** Builds the broker's message from the fields of a PUBLISH or a will; its expiry counts from `now`. */
+export function toMessage(topic: string, payload: Buffer, qos: QoS, retain: boolean, properties: WillOrPublishProperties | undefined, origin: string | undefined, now: number): Message {
   let forwarded: MessageProperties | undefined;
   let expiresAt: number | undefined;
   if (properties !== undefined) {
@@ -27,7 +24,7 @@ export function toMessage(topic: string, payload: Buffer, qos: QoS, retain: bool
       if (correlationData !== undefined) forwarded.correlationData = correlationData;
       if (userProperties !== undefined) forwarded.userProperties = userProperties;
     }
-    if (messageExpiryInterval !== undefined) expiresAt = Date.now() + Math.min(messageExpiryInterval, MAX_MESSAGE_EXPIRY) * 1000;
+    expiresAt = expiryDeadline(messageExpiryInterval, now);
   }
   return { topic, payload, qos, retain, properties: forwarded, expiresAt, origin };
 }
@@ -115,7 +112,7 @@ export function handlePublish(channel: Channel, packet: PublishPacket): void {
     return reject(channel, packet, ReasonCode.QuotaExceeded, `more than ${channel.settings.maxPublishRate} publishes per second`);
   }
 
-  const message = toMessage(packet.topic, payload, qos, packet.retain, properties, channel.clientId);
+  const message = toMessage(packet.topic, payload, qos, packet.retain, properties, channel.clientId, channel.broker.now());
   const { broker } = channel;
   if (qos === 0) {
     broker.publish(message);
