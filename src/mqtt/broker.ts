@@ -63,6 +63,7 @@ export class Broker {
   #sweep: NodeJS.Timeout | undefined;
   /** Reused across publishes: subscribers matched by the current one. */
   readonly #matches = new Map<string, Match>();
+  #publishing = false;
 
   constructor(deps: BrokerDeps) {
     this.#deps = deps;
@@ -70,7 +71,12 @@ export class Broker {
     this.allowAnonymous = deps.allowAnonymous;
     this.#log = deps.logger;
     this.#router = new Router<SubscriptionOptions>((clientId) => this.#sessions.get(clientId)?.link !== undefined);
-    this.#journal = new Journal(deps.sessionStore, deps.retainedStore, (error) => this.#log.error({ err: error }, 'store write failed; acknowledgements withheld'));
+    this.#journal = new Journal(
+      deps.sessionStore,
+      deps.retainedStore,
+      (error) => this.#log.error({ err: error }, 'store write failed; acknowledgements withheld'),
+      (error) => this.#log.error({ err: error }, 'internal error after a store write'),
+    );
   }
 
   get connectionCount(): number {
@@ -334,7 +340,20 @@ export class Broker {
     this.metrics.messagesPublished++;
     if (this.#deps.hooks.has('message.publish')) this.#deps.hooks.emit('message.publish', { message, clientId: message.origin });
     if (message.retain) this.#retain(message);
-    const matches = this.#matches;
+    // The reused map serves the outermost publish; one made during delivery (a hook listener publishing)
+    // gets a map of its own, so neither disturbs the other.
+    const outermost = !this.#publishing;
+    const matches = outermost ? this.#matches : new Map<string, Match>();
+    this.#publishing = true;
+    try {
+      this.#route(message, matches);
+    } finally {
+      matches.clear();
+      if (outermost) this.#publishing = false;
+    }
+  }
+
+  #route(message: Message, matches: Map<string, Match>): void {
     this.#router.route(message.topic, (clientId, options) => {
       // No Local: not back to the publisher's own subscriptions [MQTT-3.8.3-3].
       if (options.noLocal && clientId === message.origin) return;
@@ -352,16 +371,19 @@ export class Broker {
       existing.retainAsPublished ||= options.retainAsPublished;
       if (options.subscriptionId !== undefined) (existing.subscriptionIds ??= []).push(options.subscriptionId);
     });
-    if (matches.size === 0) return;
     for (const [clientId, match] of matches) {
       const session = this.#sessions.get(clientId);
       if (session === undefined) continue;
       const qos = (message.qos < match.qos ? message.qos : match.qos) as QoS;
-      // Live messages carry RETAIN 0 unless the subscription asked for Retain As Published [MQTT-3.3.1-12, MQTT-3.3.1-13].
-      session.deliver(message, qos, match.retainAsPublished && message.retain, match.subscriptionIds);
-      this.metrics.messagesDelivered++;
+      try {
+        // Live messages carry RETAIN 0 unless the subscription asked for Retain As Published [MQTT-3.3.1-12, MQTT-3.3.1-13].
+        session.deliver(message, qos, match.retainAsPublished && message.retain, match.subscriptionIds);
+        this.metrics.messagesDelivered++;
+      } catch (error) {
+        // A failure delivering to one subscriber must not cost the others their copy.
+        this.#log.error({ err: error, clientId, topic: message.topic }, 'delivery to a subscriber failed');
+      }
     }
-    matches.clear();
   }
 
   /** Stores, replaces or (empty payload) clears the retained message of a topic [MQTT-3.3.1-5..7]. */

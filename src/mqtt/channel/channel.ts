@@ -9,6 +9,7 @@ import type { Logger } from '../../core/logger.js';
 import type { MqttSettings } from '../../core/config.js';
 import { encode, type Packet, type ProtocolVersion, type PublishPacket } from '../codec/index.js';
 import { ReasonCode, reasonName } from '../codec/reason-codes.js';
+import { encodeAck, encodePlainPublish, type AckType } from '../codec/fast-encode.js';
 import { remainingExpiry, type Message } from '../message.js';
 import type { DropReason, Session, SessionLink } from '../session/session.js';
 import type { OutboundEntry } from '../session/store.js';
@@ -108,7 +109,25 @@ export class Channel implements SessionLink {
     // QoS 0 to a client that does not read is dropped rather than buffered without bound; QoS 1/2 are
     // held back by the in-flight window and wait in the session queue instead.
     if (entry.qos === 0 && this.#outlet.bufferedBytes() > this.settings.maxOutboundBuffer) return 'slow_consumer';
+    const bytes = this.isV5 ? this.#encodePublishV5(entry, dup) : this.#encodePlain(entry, dup, false);
+    // Never send more than the client said it accepts; the message is then dropped [MQTT-3.1.2-25].
+    if (bytes === undefined || bytes.length > this.clientMaxPacketSize) return 'packet_too_large';
+    this.#outlet.write(bytes);
+    return undefined;
+  }
+
+  #encodePlain(entry: OutboundEntry, dup: boolean, v5: boolean): Buffer {
     const { message } = entry;
+    return encodePlainPublish(message.topic, message.payload, entry.qos, entry.retain, dup, entry.packetId ?? 0, v5);
+  }
+
+  /** A v5 PUBLISH with whatever properties this delivery carries; undefined if larger than the client takes. */
+  #encodePublishV5(entry: OutboundEntry, dup: boolean): Buffer | undefined {
+    const { message } = entry;
+    const usesAliases = this.clientTopicAliasMaximum > 0;
+    if (message.properties === undefined && message.expiresAt === undefined && entry.subscriptionIds === undefined && !usesAliases) {
+      return this.#encodePlain(entry, dup, true);
+    }
     const packet: PublishPacket = {
       cmd: 'publish',
       topic: message.topic,
@@ -119,33 +138,36 @@ export class Channel implements SessionLink {
     };
     if (entry.qos > 0) packet.messageId = entry.packetId as number;
     let newAlias: number | undefined;
-    if (this.isV5) {
-      const properties: NonNullable<PublishPacket['properties']> = { ...message.properties };
-      const expiry = remainingExpiry(message, this.broker.now());
-      if (expiry !== undefined) properties.messageExpiryInterval = expiry;
-      if (entry.subscriptionIds !== undefined) properties.subscriptionIdentifier = entry.subscriptionIds;
-      if (this.clientTopicAliasMaximum > 0) {
-        const alias = this.outboundAliases.get(message.topic);
-        if (alias !== undefined) {
-          properties.topicAlias = alias;
-          packet.topic = '';
-        } else if (this.outboundAliases.size < this.clientTopicAliasMaximum) {
-          newAlias = this.outboundAliases.size + 1;
-          properties.topicAlias = newAlias;
-        }
+    const properties: NonNullable<PublishPacket['properties']> = { ...message.properties };
+    const expiry = remainingExpiry(message, this.broker.now());
+    if (expiry !== undefined) properties.messageExpiryInterval = expiry;
+    if (entry.subscriptionIds !== undefined) properties.subscriptionIdentifier = entry.subscriptionIds;
+    if (usesAliases) {
+      const alias = this.outboundAliases.get(message.topic);
+      if (alias !== undefined) {
+        properties.topicAlias = alias;
+        packet.topic = '';
+      } else if (this.outboundAliases.size < this.clientTopicAliasMaximum) {
+        newAlias = this.outboundAliases.size + 1;
+        properties.topicAlias = newAlias;
       }
-      packet.properties = properties;
     }
+    packet.properties = properties;
     const bytes = encode(packet, this.protocolVersion);
-    // Never send more than the client said it accepts; the message is then dropped [MQTT-3.1.2-25].
-    if (bytes.length > this.clientMaxPacketSize) return 'packet_too_large';
+    if (bytes.length > this.clientMaxPacketSize) return undefined;
+    // The alias counts as set only once the client has actually been sent it.
     if (newAlias !== undefined) this.outboundAliases.set(message.topic, newAlias);
-    this.#outlet.write(bytes);
-    return undefined;
+    return bytes;
+  }
+
+  /** A success PUBACK, PUBREC, PUBREL or PUBCOMP. */
+  sendAck(type: AckType, packetId: number): void {
+    if (this.state === 'closed') return;
+    this.#outlet.write(encodeAck(type, packetId));
   }
 
   sendPubrel(packetId: number): void {
-    this.send({ cmd: 'pubrel', messageId: packetId });
+    this.sendAck('pubrel', packetId);
   }
 
   /**

@@ -48,6 +48,43 @@ interface MqttPacketParser {
   packet: { length: number };
 }
 
+type Properties = Record<string, unknown> | undefined;
+
+/**
+ * mqtt-packet does not fail on a property it cannot read: it leaves null (string, binary, user property),
+ * -1 (integer) or false (variable byte integer) in its place, and turns a repeated property into an
+ * array. The first is a Malformed Packet (MQTT 5 §4.13); a property other than User Property given twice
+ * is a Protocol Error (§2.2.2.2 and each property's "more than once" rule). Neither may reach the broker:
+ * its encoder throws on those values when it forwards them, for a will or a retained message long after
+ * the connection that sent them (test/mqtt/fuzz.test.ts has the packets that crashed the process).
+ */
+function checkPacket(packet: Packet): DecodeError | undefined {
+  // mqtt-packet lets a SUBSCRIBE or UNSUBSCRIBE through with an id but no filter [MQTT-3.8.3-3, MQTT-3.10.3-2].
+  if ((packet.cmd === 'subscribe' && packet.subscriptions.length === 0) || (packet.cmd === 'unsubscribe' && packet.unsubscriptions.length === 0)) {
+    return { reasonCode: ReasonCode.ProtocolError, message: `${packet.cmd.toUpperCase()} without a topic filter` };
+  }
+  // ...and a will with QoS 3 [MQTT-3.1.2-14], which the store then refused, failing everyone's acks with it.
+  if (packet.cmd === 'connect' && (packet.will?.qos ?? 0) > 2) return { reasonCode: ReasonCode.MalformedPacket, message: 'will QoS 3' };
+  const groups: Properties[] = [(packet as { properties?: Properties }).properties];
+  if (packet.cmd === 'connect') groups.push(packet.will?.properties as Properties);
+  for (const properties of groups) {
+    for (const [name, value] of Object.entries(properties ?? {})) {
+      if (Array.isArray(value)) return { reasonCode: ReasonCode.ProtocolError, message: `property ${name} appears more than once` };
+      if (!isReadable(name, value)) return { reasonCode: ReasonCode.MalformedPacket, message: `property ${name} could not be read` };
+    }
+  }
+  return undefined;
+}
+
+/** False where mqtt-packet left its marker for a property value it could not read. */
+function isReadable(name: string, value: unknown): boolean {
+  if (name === 'userProperties') return Object.values(value as object).flat().every((v) => typeof v === 'string');
+  if (typeof value === 'number') return value >= 0;
+  // Subscription Identifier, the one Variable Byte Integer property, reads as false when cut short.
+  if (typeof value === 'boolean') return name !== 'subscriptionIdentifier';
+  return typeof value === 'string' || Buffer.isBuffer(value);
+}
+
 export function createDecoder(
   maxPacketSize: number,
   onPacket: (packet: Packet) => void,
@@ -80,6 +117,8 @@ export function createDecoder(
       fail({ reasonCode: ReasonCode.PacketTooLarge, message: `packet of ${length} bytes exceeds the maximum of ${decoder.maxPacketSize}` });
       return;
     }
+    const problem = checkPacket(packet);
+    if (problem !== undefined) return fail(problem);
     onPacket(packet);
   });
   parser.on('error', (error) => {

@@ -14,6 +14,7 @@ export class Journal {
   readonly #sessions: SessionStore;
   readonly #retained: RetainedStore;
   readonly #onError: (error: unknown) => void;
+  readonly #onCallbackError: (error: unknown) => void;
   #sessionOps: SessionOp[] = [];
   #retainedOps: RetainedOp[] = [];
   /** Callbacks waiting for the ops recorded so far. */
@@ -22,10 +23,12 @@ export class Journal {
   /** The batch being applied, if any; the next batch starts only after it settles, keeping order. */
   #inFlight: Promise<void> | undefined;
 
-  constructor(sessions: SessionStore, retained: RetainedStore, onError: (error: unknown) => void) {
+  /** `onError`: a batch failed to apply; `onCallbackError`: a `whenDurable` callback threw. */
+  constructor(sessions: SessionStore, retained: RetainedStore, onError: (error: unknown) => void, onCallbackError: (error: unknown) => void) {
     this.#sessions = sessions;
     this.#retained = retained;
     this.#onError = onError;
+    this.#onCallbackError = onCallbackError;
   }
 
   recordSession(op: SessionOp): void {
@@ -93,7 +96,14 @@ export class Journal {
     );
     void this.#inFlight.then(() => {
       this.#inFlight = undefined;
-      for (const callback of waiting) callback(failure);
+      for (const callback of waiting) {
+        // One failing callback must not keep the acknowledgements queued behind it from going out.
+        try {
+          callback(failure);
+        } catch (error) {
+          this.#onCallbackError(error);
+        }
+      }
       if (this.#sessionOps.length > 0 || this.#retainedOps.length > 0 || this.#waiting.length > 0) this.#schedule();
     });
   }

@@ -1,23 +1,28 @@
 /**
  * @module mqtt/transport/tcp — MQTT over TCP: a `net` server whose sockets become byte streams.
  *
- * Writes made in one event-loop turn leave in one syscall (cork until the next tick), which is what lets
- * a fan-out of small packets go out at line rate.
+ * Packets written while handling one chunk of input are joined and leave in one write at the next tick:
+ * one syscall and one write request instead of one per packet, which is what lets a burst of small
+ * packets (acks, a fan-out) go out at line rate.
  */
 import net from 'node:net';
 import type { ByteStream } from '../connection.js';
 
 export function socketStream(socket: net.Socket): ByteStream {
-  let corked = false;
-  const uncork = (): void => {
-    corked = false;
-    socket.uncork();
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = (): void => {
+    const chunks = pending;
+    pending = [];
+    pendingBytes = 0;
+    if (socket.destroyed) return;
+    socket.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
   };
   socket.setNoDelay(true);
   return {
     remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
     onData: (listener) => socket.on('data', listener),
-    bufferedBytes: () => socket.writableLength,
+    bufferedBytes: () => socket.writableLength + pendingBytes,
     onClose: (listener) => {
       socket.on('close', listener);
       // Errors (resets, timeouts) are followed by 'close'; handling them here keeps them from being thrown.
@@ -25,15 +30,13 @@ export function socketStream(socket: net.Socket): ByteStream {
     },
     write(data) {
       if (socket.destroyed) return;
-      if (!corked) {
-        corked = true;
-        socket.cork();
-        process.nextTick(uncork);
-      }
-      socket.write(data);
+      if (pending.length === 0) process.nextTick(flush);
+      pending.push(data);
+      pendingBytes += data.length;
     },
     end() {
       if (socket.destroyed) return;
+      if (pending.length > 0) flush();
       socket.end();
       // A peer that never reads must not hold the socket open forever.
       setTimeout(() => socket.destroy(), 2000).unref();

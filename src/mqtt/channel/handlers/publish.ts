@@ -125,7 +125,7 @@ export function handlePublish(channel: Channel, packet: PublishPacket): void {
     broker.whenDurable((error) => {
       channel.pendingQos1Acks--;
       if (error !== undefined) return channel.disconnect(ReasonCode.UnspecifiedError, 'the store failed; the message was not acknowledged');
-      channel.send({ cmd: 'puback', messageId: packetId });
+      channel.sendAck('puback', packetId);
     });
     return;
   }
@@ -133,6 +133,6 @@ export function handlePublish(channel: Channel, packet: PublishPacket): void {
   if (session.receiveQos2(packetId)) broker.publish(message);
   broker.whenDurable((error) => {
     if (error !== undefined) return channel.disconnect(ReasonCode.UnspecifiedError, 'the store failed; the message was not acknowledged');
-    channel.send({ cmd: 'pubrec', messageId: packetId });
+    channel.sendAck('pubrec', packetId);
   });
 }

@@ -10,7 +10,7 @@ export function handlePubrel(channel: Channel, packet: PubrelPacket): void {
   const known = session.releaseQos2(packetId);
   // PUBCOMP only after the release is durable, so a crash cannot route the message a second time.
   channel.broker.whenDurable(() => {
-    if (known || !channel.isV5) channel.send({ cmd: 'pubcomp', messageId: packetId });
+    if (known || !channel.isV5) channel.sendAck('pubcomp', packetId);
     else channel.send({ cmd: 'pubcomp', messageId: packetId, reasonCode: ReasonCode.PacketIdentifierNotFound });
   });
 }
