@@ -18,19 +18,6 @@ before(async () => {
 
 after(() => hako.close());
 
-/** Resolves once the server has closed the connection; fails the test if it stays open. */
-async function expectClosed(client: RawClient, timeoutMs = 3000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the server did not close the connection within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([client.closed, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 function cmds(packets: Packet[]): string[] {
   return packets.map((p) => p.cmd);
 }
@@ -84,21 +71,21 @@ for (const level of [2, 6]) {
     const connack = (await client.next('connack')) as IConnackPacket;
     assert.equal(connack.returnCode, 1);
     assert.equal(connack.sessionPresent, false);
-    await expectClosed(client);
+    await client.expectClosed();
   });
 }
 
 test('[MQTT-3.1.2-1] a protocol name other than MQTT/MQIsdp closes the connection without CONNACK', async () => {
   const client = await RawClient.open(port, 4);
   client.sendBytes(rawConnect('MQTX', 4, 'c01-badname'));
-  await expectClosed(client);
+  await client.expectClosed();
   assert.deepEqual(cmds(client.received), []);
 });
 
 test('[MQTT-3.1.0-1] a first packet other than CONNECT closes the connection, unanswered', async () => {
   const client = await RawClient.open(port, 4);
   client.send({ cmd: 'pingreq' });
-  await expectClosed(client);
+  await client.expectClosed();
   assert.deepEqual(cmds(client.received), []);
 });
 
@@ -108,7 +95,7 @@ test('[MQTT-3.1.0-1] a PUBLISH before CONNECT closes the connection and is not r
   await watcher.next('suback');
   const client = await RawClient.open(port, 4);
   client.send({ cmd: 'publish', topic: 'c01/early', payload: Buffer.from('x'), qos: 0, retain: false, dup: false });
-  await expectClosed(client);
+  await client.expectClosed();
   await watcher.sync();
   assert.deepEqual(cmds(watcher.received), []);
   await watcher.disconnect();
@@ -121,14 +108,14 @@ test('[MQTT-3.1.0-2] a second CONNECT on a v5 connection gets DISCONNECT 0x82 (p
   client.send({ cmd: 'connect', protocolVersion: 5, protocolId: 'MQTT', clean: true, keepalive: 0, clientId: 'c01-second5' });
   const disconnect = (await client.next('disconnect')) as IDisconnectPacket;
   assert.equal(disconnect.reasonCode, 0x82);
-  await expectClosed(client);
+  await client.expectClosed();
   assert.deepEqual(cmds(client.received), [], 'no second CONNACK');
 });
 
 test('[MQTT-3.1.0-2] a second CONNECT on a 3.1.1 connection closes it without a second CONNACK', async () => {
   const { client } = await RawClient.connect(port, { clientId: 'c01-second4' }, 4);
   client.send({ cmd: 'connect', protocolVersion: 4, protocolId: 'MQTT', clean: true, keepalive: 0, clientId: 'c01-second4' });
-  await expectClosed(client);
+  await client.expectClosed();
   assert.deepEqual(cmds(client.received), []);
 });
 
@@ -149,7 +136,7 @@ test('[MQTT-3.1.3-8] (3.1.1) an empty client id with clean session 0 gets return
   const connack = (await client.next('connack')) as IConnackPacket;
   assert.equal(connack.returnCode, 2);
   assert.equal(connack.sessionPresent, false);
-  await expectClosed(client);
+  await client.expectClosed();
 });
 
 test('[MQTT-3.2.2-16] v5: an empty client id gets a new, unique Assigned Client Identifier', async () => {
@@ -189,13 +176,13 @@ test('[MQTT-3.1.3-8] v5: a client id over 128 bytes (counted in UTF-8 bytes, not
   const { client, connack } = await RawClient.connect(port, { clientId }, 5);
   assert.equal(connack.reasonCode, 0x85);
   assert.equal(connack.sessionPresent, false);
-  await expectClosed(client);
+  await client.expectClosed();
 });
 
 test('[MQTT-3.1.3-9] (3.1.1) a client id over 128 bytes gets return code 2 (identifier rejected), then close', async () => {
   const { client, connack } = await RawClient.connect(port, { clientId: 'y'.repeat(129) }, 4);
   assert.equal(connack.returnCode, 2);
-  await expectClosed(client);
+  await client.expectClosed();
 });
 
 // ── CONNACK properties ────────────────────────────────────────────────────────────────────────────
@@ -245,7 +232,7 @@ test('[MQTT-3.2.2.3] v5 CONNACK advertises Receive Maximum, Maximum Packet Size 
     client.send({ cmd: 'publish', topic: 'c01/big', payload: Buffer.alloc(5000), qos: 0, retain: false, dup: false });
     const disconnect = (await client.next('disconnect')) as IDisconnectPacket;
     assert.equal(disconnect.reasonCode, 0x95);
-    await expectClosed(client);
+    await client.expectClosed();
   });
 });
 
@@ -271,11 +258,11 @@ test('maxConnections is enforced: v5 gets CONNACK 0x97 (quota exceeded), 3.1.1 r
 
   const refused5 = await RawClient.connect(p, { clientId: 'c01-cap-c' }, 5);
   assert.equal(refused5.connack.reasonCode, 0x97);
-  await expectClosed(refused5.client);
+  await refused5.client.expectClosed();
 
   const refused4 = await RawClient.connect(p, { clientId: 'c01-cap-d' }, 4);
   assert.equal(refused4.connack.returnCode, 3);
-  await expectClosed(refused4.client);
+  await refused4.client.expectClosed();
 
   // The refused connections hold no slot, and a disconnect frees one.
   await a.client.disconnect();
@@ -292,7 +279,7 @@ test('[MQTT-4.12.0-1] a CONNECT with an Authentication Method hako does not supp
   const { client, connack } = await RawClient.connect(port, { clientId: 'c01-authmethod', properties: { authenticationMethod: 'SCRAM-SHA-1' } }, 5);
   assert.equal(connack.reasonCode, 0x8c);
   assert.equal(connack.properties?.authenticationMethod, undefined);
-  await expectClosed(client);
+  await client.expectClosed();
 });
 
 test('[MQTT-4.12.0-7] an AUTH packet on a connection that agreed no Authentication Method gets DISCONNECT 0x82, then close', async () => {
@@ -302,5 +289,5 @@ test('[MQTT-4.12.0-7] an AUTH packet on a connection that agreed no Authenticati
   client.send({ cmd: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'SCRAM-SHA-1' } });
   const disconnect = (await client.next('disconnect')) as IDisconnectPacket;
   assert.equal(disconnect.reasonCode, 0x82);
-  await expectClosed(client);
+  await client.expectClosed();
 });

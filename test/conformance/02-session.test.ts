@@ -37,18 +37,6 @@ function persistent5(clientId: string, sessionExpiryInterval = 300, clean = fals
   return { clientId, clean, properties: { sessionExpiryInterval } };
 }
 
-async function expectClosed(client: RawClient, timeoutMs = 3000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the server did not close the connection within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([client.closed, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 let nextId = 1;
 
 async function subscribe(client: RawClient, topic: string, qos: QoS = 1): Promise<void> {
@@ -79,13 +67,6 @@ async function publish(client: RawClient, topic: string, payload: string, qos: Q
 
 async function nextPublish(client: RawClient, timeoutMs?: number): Promise<IPublishPacket> {
   return (await client.next('publish', timeoutMs)) as IPublishPacket;
-}
-
-/** After a PINGREQ round trip, asserts that nothing of the given kinds arrived. */
-async function expectNothing(client: RawClient, ...kinds: Packet['cmd'][]): Promise<void> {
-  await client.sync();
-  const unexpected = client.received.filter((p) => kinds.includes(p.cmd));
-  assert.deepEqual(unexpected.map((p) => `${p.cmd} ${(p as IPublishPacket).topic ?? ''}`), []);
 }
 
 async function metric(target: TestHako, name: string): Promise<number> {
@@ -122,7 +103,7 @@ test('[MQTT-3.2.2-1] (3.1.1) clean session 1 discards the stored session: sessio
   const clean = await RawClient.connect(port, { clientId: 'c02-v4-clean', clean: true }, 4);
   assert.equal(clean.connack.sessionPresent, false);
   await publish(publisher, 'c02/v4/clean', 'nobody listens');
-  await expectNothing(clean.client, 'publish');
+  await clean.client.assertNothingMore('publish');
   await subscribe(clean.client, 'c02/v4/clean');
   await clean.client.disconnect();
 
@@ -155,7 +136,7 @@ test('[MQTT-3.1.2-4] v5 Clean Start 1 discards an existing session: sessionPrese
   const second = await RawClient.connect(port, persistent5('c02-v5-cleanstart', 300, true), 5);
   assert.equal(second.connack.sessionPresent, false);
   await publish(publisher, 'c02/v5/cleanstart', 'old subscription');
-  await expectNothing(second.client, 'publish');
+  await second.client.assertNothingMore('publish');
   await second.client.disconnect();
 });
 
@@ -167,7 +148,7 @@ test('[MQTT-3.1.2-23] v5 Session Expiry absent (0): the session ends with the co
   await publish(publisher, 'c02/v5/sei0', 'while away');
   const second = await RawClient.connect(port, { clientId: 'c02-v5-sei0', clean: false }, 5);
   assert.equal(second.connack.sessionPresent, false);
-  await expectNothing(second.client, 'publish');
+  await second.client.assertNothingMore('publish');
   await second.client.disconnect();
 });
 
@@ -181,7 +162,7 @@ test('[MQTT-3.1.2-23] v5 session expires after its Session Expiry Interval (1 s)
   await publish(publisher, 'c02/v5/expire', 'after expiry');
   const second = await RawClient.connect(port, persistent5('c02-v5-expire', 1), 5);
   assert.equal(second.connack.sessionPresent, false);
-  await expectNothing(second.client, 'publish');
+  await second.client.assertNothingMore('publish');
   await second.client.disconnect();
 });
 
@@ -213,7 +194,7 @@ test('v5 DISCONNECT setting Session Expiry > 0 when CONNECT had 0 is a protocol 
   const disconnect = (await first.client.next('disconnect')) as IDisconnectPacket;
   assert.equal(disconnect.reasonCode, 0x82);
   assert.equal(disconnect.properties?.sessionExpiryInterval, undefined);
-  await expectClosed(first.client);
+  await first.client.expectClosed();
 
   const second = await RawClient.connect(port, { clientId: 'c02-v5-disc-bad', clean: false }, 5);
   assert.equal(second.connack.sessionPresent, false);
@@ -231,7 +212,7 @@ test('[MQTT-3.1.4-3] v5 takeover: the old connection gets DISCONNECT 0x8E and is
   assert.equal(fresh.connack.sessionPresent, true);
   const disconnect = (await old.client.next('disconnect')) as IDisconnectPacket;
   assert.equal(disconnect.reasonCode, 0x8e);
-  await expectClosed(old.client);
+  await old.client.expectClosed();
 
   await publish(publisher, 'c02/take5', 'to the new connection');
   assert.equal((await nextPublish(fresh.client)).payload.toString(), 'to the new connection');
@@ -246,9 +227,9 @@ test('[MQTT-3.1.4-3] v5 takeover with Clean Start 1: the old connection is close
   const fresh = await RawClient.connect(port, persistent5('c02-take5-clean', 300, true), 5);
   assert.equal(fresh.connack.sessionPresent, false);
   assert.equal(((await old.client.next('disconnect')) as IDisconnectPacket).reasonCode, 0x8e);
-  await expectClosed(old.client);
+  await old.client.expectClosed();
   await publish(publisher, 'c02/take5clean', 'old subscription');
-  await expectNothing(fresh.client, 'publish');
+  await fresh.client.assertNothingMore('publish');
   await fresh.client.disconnect();
 });
 
@@ -259,7 +240,7 @@ test('[MQTT-3.1.4-2] (3.1.1) takeover: the old connection is closed, the new one
   const fresh = await RawClient.connect(port, { clientId: 'c02-take4', clean: false }, 4);
   assert.equal(fresh.connack.returnCode, 0);
   assert.equal(fresh.connack.sessionPresent, true);
-  await expectClosed(old.client);
+  await old.client.expectClosed();
   assert.deepEqual(old.client.received.map((p) => p.cmd), [], '3.1.1 has no server DISCONNECT');
 
   await publish(publisher, 'c02/take4', 'to the new connection');
@@ -298,7 +279,7 @@ for (const version of [4, 5] as ProtocolVersion[]) {
     // Acknowledged now: a further reconnect gets nothing again.
     const third = await RawClient.connect(port, connect(clientId), version);
     assert.equal(third.connack.sessionPresent, true);
-    await expectNothing(third.client, 'publish');
+    await third.client.assertNothingMore('publish');
     await third.client.disconnect();
   });
 }
@@ -317,13 +298,13 @@ test('[MQTT-4.4.0-1] QoS 2: after PUBREC, a reconnect gets the PUBREL again (sam
   const second = await RawClient.connect(port, persistent5('c02-qos2'), 5);
   assert.equal(second.connack.sessionPresent, true);
   assert.equal(((await second.client.next('pubrel')) as IPubrelPacket).messageId, packetId);
-  await expectNothing(second.client, 'publish');
+  await second.client.assertNothingMore('publish');
   second.client.send({ cmd: 'pubcomp', messageId: packetId });
   await second.client.disconnect();
 
   const third = await RawClient.connect(port, persistent5('c02-qos2'), 5);
   assert.equal(third.connack.sessionPresent, true);
-  await expectNothing(third.client, 'publish', 'pubrel');
+  await third.client.assertNothingMore('publish', 'pubrel');
   await third.client.disconnect();
 });
 
@@ -341,7 +322,7 @@ test('[MQTT-4.6.0-6] QoS 1 messages published while the client is offline are de
   assert.deepEqual(delivered.map((p) => p.payload.toString()), ['m0', 'm1', 'm2', 'm3', 'm4']);
   assert.equal(new Set(delivered.map((p) => p.messageId)).size, 5, 'distinct packet ids [MQTT-2.2.1-3]');
   for (const p of delivered) second.client.send({ cmd: 'puback', messageId: p.messageId as number });
-  await expectNothing(second.client, 'publish');
+  await second.client.assertNothingMore('publish');
   await second.client.disconnect();
 });
 
@@ -358,7 +339,7 @@ test('[MQTT-3.1.2-5] QoS 0 messages are not queued for an offline client (QoS 1 
   const delivered = await nextPublish(second.client);
   assert.equal(delivered.payload.toString(), 'qos1 publish');
   second.client.send({ cmd: 'puback', messageId: delivered.messageId as number });
-  await expectNothing(second.client, 'publish');
+  await second.client.assertNothingMore('publish');
   await second.client.disconnect();
 });
 
@@ -378,7 +359,7 @@ test('the offline queue is bounded by maxQueuedMessages: the excess is dropped a
   const delivered = (await second.client.collect('publish', 3)) as IPublishPacket[];
   assert.deepEqual(delivered.map((m) => m.payload.toString()), ['m0', 'm1', 'm2'], 'the oldest are kept, the newest dropped');
   for (const m of delivered) second.client.send({ cmd: 'puback', messageId: m.messageId as number });
-  await expectNothing(second.client, 'publish');
+  await second.client.assertNothingMore('publish');
   assert.equal(await metric(small, 'hako_mqtt_messages_dropped_queue_full_total'), dropsBefore + 2);
   await second.client.disconnect();
   await pub.disconnect();
@@ -405,8 +386,8 @@ test('[MQTT-3.1.2-23] sessions, queued messages and retained messages survive a 
   const stopped = original.close();
   const shutdown = (await live.client.next('disconnect')) as IDisconnectPacket;
   assert.equal(shutdown.reasonCode, 0x8b);
-  await expectClosed(live.client);
-  await expectClosed(pub);
+  await live.client.expectClosed();
+  await pub.expectClosed();
   await stopped;
 
   const restarted = await startTestHako({}, dataDir);

@@ -27,18 +27,6 @@ function will(topic: string, payload: string, extra: Partial<Will> = {}): Will {
   return { topic, payload: Buffer.from(payload), qos: 1, retain: false, ...extra };
 }
 
-async function expectClosed(client: RawClient, timeoutMs = 3000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the server did not close the connection within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([client.closed, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** A v5 client subscribed to `filter` (QoS 1), to see wills arrive. */
 async function watch(clientId: string, filter: string, target = port): Promise<RawClient> {
   const { client } = await RawClient.connect(target, { clientId }, 5);
@@ -49,11 +37,6 @@ async function watch(clientId: string, filter: string, target = port): Promise<R
 
 async function nextPublish(client: RawClient, timeoutMs?: number): Promise<IPublishPacket> {
   return (await client.next('publish', timeoutMs)) as IPublishPacket;
-}
-
-async function expectNoPublish(client: RawClient): Promise<void> {
-  await client.sync();
-  assert.deepEqual(client.received.filter((p: Packet) => p.cmd === 'publish').map((p) => (p as IPublishPacket).payload.toString()), []);
 }
 
 /** Resolves when the broker has handled the end of `clientId`'s connection (will and session decided). */
@@ -82,7 +65,7 @@ describe('keep-alive', { concurrency: true }, () => {
     assert.equal(disconnect.reasonCode, 0x8d);
     assert.ok(elapsed >= 1500, `closed after ${elapsed.toFixed(0)} ms: too early for 1.5 × 1 s`);
     assert.ok(elapsed < 3000, `closed after ${elapsed.toFixed(0)} ms: too late`);
-    await expectClosed(client);
+    await client.expectClosed();
     // A keep-alive timeout is not a DISCONNECT from the client: the will is published [MQTT-3.1.2-8].
     assert.equal((await nextPublish(watcher)).payload.toString(), 'timed out');
     await watcher.disconnect();
@@ -91,7 +74,7 @@ describe('keep-alive', { concurrency: true }, () => {
   test('[MQTT-3.1.2-24] (3.1.1) keep-alive 1 s: closed after ~1.5 s of silence, without any packet', async () => {
     const start = performance.now();
     const { client } = await RawClient.connect(port, { clientId: 'c03-ka4', keepalive: 1 }, 4);
-    await expectClosed(client, 4000);
+    await client.expectClosed(4000);
     const elapsed = performance.now() - start;
     assert.ok(elapsed >= 1500, `closed after ${elapsed.toFixed(0)} ms: too early for 1.5 × 1 s`);
     assert.ok(elapsed < 3000, `closed after ${elapsed.toFixed(0)} ms: too late`);
@@ -124,7 +107,7 @@ describe('keep-alive', { concurrency: true }, () => {
         const elapsed = performance.now() - start;
         assert.equal(disconnect.reasonCode, 0x8d);
         assert.ok(elapsed >= 1500 && elapsed < 3000, `keep-alive ${keepalive}: closed after ${elapsed.toFixed(0)} ms`);
-        await expectClosed(client);
+        await client.expectClosed();
       }),
     );
   });
@@ -151,7 +134,7 @@ for (const version of [4, 5] as ProtocolVersion[]) {
     const watcher = await watch(`c03-normal-watch-v${version}`, topic);
     const { client } = await RawClient.connect(port, { clientId: `c03-normal-v${version}`, will: will(topic, 'must not appear') }, version);
     await client.disconnect();
-    await expectNoPublish(watcher);
+    await watcher.assertNothingMore();
     await watcher.disconnect();
   });
 }
@@ -160,7 +143,7 @@ test('[MQTT-3.14.4-3] v5: DISCONNECT with reason 0x04 (disconnect with will mess
   const watcher = await watch('c03-with-will-watch', 'c03/will/0x04');
   const { client } = await RawClient.connect(port, { clientId: 'c03-with-will', will: will('c03/will/0x04', 'asked for') }, 5);
   client.send({ cmd: 'disconnect', reasonCode: 0x04 });
-  await expectClosed(client);
+  await client.expectClosed();
   assert.equal((await nextPublish(watcher)).payload.toString(), 'asked for');
   await watcher.disconnect();
 });
@@ -261,7 +244,7 @@ describe('will delay', { concurrency: true }, () => {
     const again = await RawClient.connect(port, connect, 5);
     assert.equal(again.connack.sessionPresent, true);
     await pause(1100); // past the will delay (its timer started before this one)
-    await expectNoPublish(watcher);
+    await watcher.assertNothingMore();
     await again.client.disconnect();
     await watcher.disconnect();
   });
@@ -332,7 +315,7 @@ test('[MQTT-3.1.3-9] takeover with Clean Start 0 continues the session, so a wil
   assert.equal(fresh.connack.sessionPresent, true);
   assert.equal(((await old.client.next('disconnect')) as IDisconnectPacket).reasonCode, 0x8e);
   await pause(1100); // past the will delay (its timer started before this one)
-  await expectNoPublish(watcher);
+  await watcher.assertNothingMore();
   await fresh.client.disconnect();
   await watcher.disconnect();
 });

@@ -79,12 +79,6 @@ async function receive(client: RawClient): Promise<IPublishPacket> {
   return packet;
 }
 
-/** Proves that nothing (more) of type `cmd` arrived: everything sent before the PINGRESP is in by then. */
-async function assertNothing(client: RawClient, cmd: Packet['cmd'] = 'publish'): Promise<void> {
-  await client.sync();
-  assert.deepEqual(client.received.filter((p) => p.cmd === cmd), [], `no further ${cmd} expected`);
-}
-
 /** Clears a retained message when the test ends, so later wildcard subscribers do not see it. */
 function clearRetainedAfter(t: TestContext, topic: string): void {
   t.after(async () => {
@@ -112,7 +106,7 @@ for (const version of [4, 5] as const) {
       assert.equal(delivered.qos, qos);
       assert.equal(delivered.retain, false);
       if (qos > 0) assert.ok(delivered.messageId !== undefined && delivered.messageId > 0);
-      await assertNothing(sub);
+      await sub.assertNothingMore();
     });
   }
 }
@@ -130,7 +124,7 @@ test('a QoS 2 PUBLISH resent with the same packet id before PUBREL is acknowledg
   pub.send({ cmd: 'pubrel', messageId: 42 });
   assert.equal((await pub.next('pubcomp')).messageId, 42);
   assert.equal(text(await receive(sub)), 'once');
-  await assertNothing(sub);
+  await sub.assertNothingMore();
   // After PUBCOMP the packet id is free: the same id now starts a new message.
   pub.send({ ...publishPacket, payload: Buffer.from('again') });
   assert.equal((await pub.next('pubrec')).messageId, 42);
@@ -156,7 +150,7 @@ test('delivery QoS is the minimum of the publish QoS and the subscription QoS [M
       assert.equal(delivered.qos, Math.min(pubQos, subQos), `publish QoS ${pubQos} on a QoS ${subQos} subscription`);
     }
   }
-  for (const sub of subscribers.values()) await assertNothing(sub);
+  for (const sub of subscribers.values()) await sub.assertNothingMore();
 });
 
 // ── cross-version delivery ────────────────────────────────────────────────────────────────────────
@@ -213,7 +207,7 @@ for (const { filter, topic, matches, id } of wildcardCases) {
     const pub = await connect(t, 'pub');
     await publish(pub, realTopic, 'w');
     if (matches) assert.equal((await receive(sub)).topic, realTopic);
-    await assertNothing(sub);
+    await sub.assertNothingMore();
   });
 }
 
@@ -231,7 +225,7 @@ test('overlapping subscriptions: one copy at the highest QoS carrying every Subs
   assert.equal(delivered.qos, 2);
   const ids = delivered.properties?.subscriptionIdentifier;
   assert.deepEqual((Array.isArray(ids) ? ids : [ids]).sort((a, b) => (a ?? 0) - (b ?? 0)), [11, 22]);
-  await assertNothing(sub);
+  await sub.assertNothingMore();
 });
 
 test('overlapping subscriptions of a 3.1.1 client: one copy at the highest QoS [MQTT-3.3.4-2]', async (t) => {
@@ -241,7 +235,7 @@ test('overlapping subscriptions of a 3.1.1 client: one copy at the highest QoS [
   const pub = await connect(t, 'pub', 4);
   await publish(pub, `${root}/a`, 'o', { qos: 2 });
   assert.equal((await receive(sub)).qos, 1);
-  await assertNothing(sub);
+  await sub.assertNothingMore();
 });
 
 test('a SUBSCRIBE to an existing filter replaces its options, and messages are not duplicated [MQTT-3.8.4-3]', async (t) => {
@@ -254,7 +248,7 @@ test('a SUBSCRIBE to an existing filter replaces its options, and messages are n
   const delivered = await receive(sub);
   assert.equal(delivered.qos, 2);
   assert.deepEqual([delivered.properties?.subscriptionIdentifier].flat(), [2]);
-  await assertNothing(sub);
+  await sub.assertNothingMore();
 });
 
 test('a replacing SUBSCRIBE with Retain Handling 0 re-sends the retained message [MQTT-3.8.4-3]', async (t) => {
@@ -269,7 +263,7 @@ test('a replacing SUBSCRIBE with Retain Handling 0 re-sends the retained message
   const again = await receive(sub);
   assert.equal(text(again), 'kept');
   assert.equal(again.retain, true);
-  await assertNothing(sub);
+  await sub.assertNothingMore();
 });
 
 // ── UNSUBSCRIBE ───────────────────────────────────────────────────────────────────────────────────
@@ -284,7 +278,7 @@ test('v5 UNSUBACK carries 0x00 for a removed subscription and 0x11 for none, and
   assert.deepEqual(unsuback.granted, [0x00, 0x11]);
   const pub = await connect(t, 'pub');
   await publish(pub, topic, 'gone', { qos: 1 });
-  await assertNothing(sub);
+  await sub.assertNothingMore();
 });
 
 test('3.1.1 UNSUBACK echoes the packet id and delivery stops [MQTT-3.10.4-4] [MQTT-3.10.4-1]', async (t) => {
@@ -295,7 +289,7 @@ test('3.1.1 UNSUBACK echoes the packet id and delivery stops [MQTT-3.10.4-4] [MQ
   assert.equal((await sub.next('unsuback')).messageId, 78);
   const pub = await connect(t, 'pub', 4);
   await publish(pub, topic, 'gone', { qos: 1 });
-  await assertNothing(sub);
+  await sub.assertNothingMore();
 });
 
 test('UNSUBSCRIBE of one filter leaves the client\'s other subscriptions working', async (t) => {
@@ -307,7 +301,7 @@ test('UNSUBSCRIBE of one filter leaves the client\'s other subscriptions working
   const pub = await connect(t, 'pub');
   await publish(pub, `${root}/a`, 'via-plus');
   assert.equal(text(await receive(sub)), 'via-plus');
-  await assertNothing(sub);
+  await sub.assertNothingMore();
 });
 
 // ── subscription options ──────────────────────────────────────────────────────────────────────────
@@ -322,7 +316,7 @@ for (const noLocal of [true, false]) {
     await publish(self, topic, 'mine', { qos: 1 });
     assert.equal(text(await receive(other)), 'mine');
     if (!noLocal) assert.equal(text(await receive(self)), 'mine');
-    await assertNothing(self);
+    await self.assertNothingMore();
     // A message from someone else still reaches a No Local subscriber.
     await publish(other, topic, 'theirs', { qos: 1 });
     assert.equal(text(await receive(self)), 'theirs');
@@ -364,7 +358,7 @@ for (const { rh, first, resubscribe, id } of retainHandlingCases) {
         assert.equal(text(delivered), 'stored');
         assert.equal(delivered.retain, true);
       }
-      await assertNothing(sub);
+      await sub.assertNothingMore();
     }
   });
 }
@@ -386,7 +380,7 @@ test('a retained message is stored and replaced by the next one; new subscribers
     assert.equal(text(delivered), 'v2');
     assert.equal(delivered.retain, true);
     assert.equal(delivered.qos, 1);
-    await assertNothing(sub);
+    await sub.assertNothingMore();
   }
 });
 
@@ -403,7 +397,7 @@ test('an empty retained publish clears the stored message but still reaches curr
   assert.equal(empty.retain, false);
   const later = await connect(t, 'later');
   await subscribe(later, [{ topic, qos: 1 }]);
-  await assertNothing(later);
+  await later.assertNothingMore();
 });
 
 test('retained messages are delivered on a wildcard subscription with RETAIN=1; live copies carry RETAIN=0 [MQTT-3.3.1-9] [MQTT-3.3.1-12]', async (t) => {
@@ -421,7 +415,7 @@ test('retained messages are delivered on a wildcard subscription with RETAIN=1; 
     assert.equal(p.retain, true);
     assert.equal(text(p), p.topic);
   }
-  await assertNothing(sub);
+  await sub.assertNothingMore();
   await publish(pub, `${root}/a`, 'live', { qos: 1, retain: true });
   const live = await receive(sub);
   assert.equal(text(live), 'live');
@@ -451,7 +445,7 @@ test('shared subscription: messages go round robin to the online members, v5 and
   const got = [];
   for (const m of members) {
     const mine = [await receive(m), await receive(m), await receive(m)];
-    await assertNothing(m);
+    await m.assertNothingMore();
     for (const p of mine) assert.equal(p.topic, topic);
     got.push(mine.map(text));
   }
@@ -475,7 +469,7 @@ test('shared subscription: an offline member of a persistent session stays in th
   const { client: back, connack } = await RawClient.connect(hako.ports.mqtt, persistent, 5);
   t.after(() => back.destroy());
   assert.equal(connack.sessionPresent, true);
-  await assertNothing(back);
+  await back.assertNothingMore();
   await back.disconnect({ sessionExpiryInterval: 0 });
 });
 
@@ -494,8 +488,8 @@ test('shared subscription: each matching group gets one copy and ordinary subscr
   for (const c of [...g1, g2, plain]) await c.sync();
   const g1Copies = g1.reduce((n, m) => n + m.received.filter((p) => p.cmd === 'publish').length, 0);
   assert.equal(g1Copies, 1, 'exactly one member of group g1 gets the message');
-  await assertNothing(g2);
-  await assertNothing(plain);
+  await g2.assertNothingMore();
+  await plain.assertNothingMore();
 });
 
 test('shared subscription: no retained message is sent on subscribe (§4.8.2)', async (t) => {
@@ -506,7 +500,7 @@ test('shared subscription: no retained message is sent on subscribe (§4.8.2)', 
   for (const version of [4, 5] as const) {
     const member = await connect(t, `m${version}`, version);
     await subscribe(member, [{ topic: `$share/g/${topic}`, qos: 1 }]);
-    await assertNothing(member);
+    await member.assertNothingMore();
   }
 });
 

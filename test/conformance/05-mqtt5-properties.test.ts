@@ -68,11 +68,6 @@ async function receive(client: RawClient): Promise<IPublishPacket> {
   return packet;
 }
 
-async function assertNothing(client: RawClient, cmd: Packet['cmd'] = 'publish'): Promise<void> {
-  await client.sync();
-  assert.deepEqual(client.received.filter((p) => p.cmd === cmd), [], `no further ${cmd} expected`);
-}
-
 /** Awaits the server's DISCONNECT and the close of the connection; returns the reason code. */
 async function disconnectedWith(client: RawClient): Promise<number | undefined> {
   const disconnect = (await client.next('disconnect')) as IDisconnectPacket;
@@ -124,7 +119,7 @@ for (const qos of [1, 2] as const) {
     const ack = (await pub.next(qos === 1 ? 'puback' : 'pubrec')) as IPubackPacket;
     assert.equal(ack.messageId, packet.messageId);
     assert.equal(ack.reasonCode, 0x99);
-    await assertNothing(sub);
+    await sub.assertNothingMore();
     // The connection stays usable.
     assert.equal((await publish1(pub, topic, 'valid ✓', { payloadFormatIndicator: true })).reasonCode ?? 0, 0);
     assert.equal((await receive(sub)).payload.toString(), 'valid ✓');
@@ -138,7 +133,7 @@ test('invalid UTF-8 with payload format indicator 1 at QoS 0 → DISCONNECT 0x99
   const pub = await connect(t, 'pub');
   pub.send(publishPacket(topic, Buffer.from([0xc3, 0x28]), 0, { payloadFormatIndicator: true }));
   assert.equal(await disconnectedWith(pub), 0x99);
-  await assertNothing(sub);
+  await sub.assertNothingMore();
 });
 
 for (const requestProblemInformation of [false, true]) {
@@ -230,7 +225,7 @@ test('message expiry: a queued message that expired is not delivered to a reconn
   const none = await receive(again);
   assert.equal(none.payload.toString(), 'none');
   assert.equal(none.properties?.messageExpiryInterval, undefined);
-  await assertNothing(again);
+  await again.assertNothingMore();
   // End the session so it does not outlive the test.
   await again.disconnect({ sessionExpiryInterval: 0 });
 });
@@ -245,7 +240,7 @@ test('message expiry: an expired retained message is not sent to new subscribers
   await sleep(1500);
   const late = await connect(t, 'late');
   await subscribe(late, topic);
-  await assertNothing(late);
+  await late.assertNothingMore();
 });
 
 // ── topic aliases, client → server ────────────────────────────────────────────────────────────────
@@ -293,7 +288,7 @@ for (const { name, packet, code, id } of badAliases) {
     const pub = await connect(t, 'pub');
     pub.send(packet(topic));
     assert.equal(await disconnectedWith(pub), code);
-    await assertNothing(sub);
+    await sub.assertNothingMore();
   });
 }
 
@@ -309,7 +304,7 @@ test('inbound topic aliases do not carry over to a new connection, even with a r
   const second = await connect(t, 'second', persistent);
   second.send(publishPacket('', 'use', 1, { topicAlias: 1 }));
   assert.equal(await disconnectedWith(second), 0x82);
-  await assertNothing(sub);
+  await sub.assertNothingMore();
   const cleanup = await connect(t, 'cleanup', { ...persistent, clean: true, properties: {} });
   await cleanup.disconnect();
 });
@@ -400,7 +395,7 @@ test('inbound Receive Maximum: a PUBREL frees a slot for the next QoS 2 publish 
   const next = publishPacket(topic, 'fits', 2);
   pub.send(next);
   assert.equal((await pub.next('pubrec')).messageId, next.messageId);
-  await assertNothing(pub, 'disconnect');
+  await pub.assertNothingMore('disconnect');
   const payloads = [];
   for (let i = 0; i <= RECEIVE_MAXIMUM; i++) payloads.push((await receive(sub)).payload.toString());
   assert.deepEqual(payloads, ['0', '1', '2', 'fits']);
@@ -415,15 +410,15 @@ test('outbound flow control: a client with Receive Maximum 2 has at most 2 unack
   const inflight = (await sub.collect('publish', 2)) as IPublishPacket[];
   assert.deepEqual(inflight.map((p) => p.payload.toString()), ['0', '1']);
   // PINGRESP is not held back by the full window, and no third PUBLISH came before it.
-  await assertNothing(sub);
+  await sub.assertNothingMore();
   sub.send({ cmd: 'puback', messageId: inflight[0]?.messageId });
   const third = (await sub.next('publish')) as IPublishPacket;
   assert.equal(third.payload.toString(), '2');
-  await assertNothing(sub);
+  await sub.assertNothingMore();
   sub.send({ cmd: 'puback', messageId: inflight[1]?.messageId });
   sub.send({ cmd: 'puback', messageId: third.messageId });
   assert.equal((await receive(sub)).payload.toString(), '3');
-  await assertNothing(sub);
+  await sub.assertNothingMore();
 });
 
 // ── Maximum Packet Size ───────────────────────────────────────────────────────────────────────────
@@ -443,7 +438,7 @@ for (const { name, bytes } of inboundTooLarge) {
     const pub = await connect(t, 'pub');
     pub.sendBytes(bytes(topic));
     assert.equal(await disconnectedWith(pub), 0x95);
-    await assertNothing(sub);
+    await sub.assertNothingMore();
   });
 }
 
@@ -466,7 +461,7 @@ test('outbound Maximum Packet Size: a message larger than the client accepts is 
   const pub = await connect(t, 'pub');
   await publish1(pub, topic, Buffer.alloc(400, 0x63));
   assert.equal((await receive(big)).payload.length, 400);
-  await assertNothing(small);
+  await small.assertNothingMore();
   await publish1(pub, topic, 'small enough');
   const delivered = (await small.next('publish')) as IPublishPacket;
   assert.equal(delivered.payload.toString(), 'small enough');
@@ -490,6 +485,6 @@ for (const qos of [0, 1] as const) {
     const pub = await connect(t, 'pub');
     pub.send(publishPacket(topic, 'x', qos, { subscriptionIdentifier: 7 }));
     assert.equal(await disconnectedWith(pub), 0x82);
-    await assertNothing(sub);
+    await sub.assertNothingMore();
   });
 }

@@ -76,11 +76,6 @@ async function receive(client: RawClient): Promise<IPublishPacket> {
   return packet;
 }
 
-async function assertNothing(client: RawClient, cmd: Packet['cmd'] = 'publish'): Promise<void> {
-  await client.sync();
-  assert.deepEqual(client.received.filter((p) => p.cmd === cmd), [], `no further ${cmd} expected`);
-}
-
 /** Awaits the close; a v5 client must have been told why with a DISCONNECT carrying an error code. */
 async function assertClosed(client: RawClient, v5Codes?: number[]): Promise<void> {
   if (client.protocolVersion === 5) {
@@ -122,8 +117,8 @@ for (const { name, topic: makeTopic, ok } of topicCases) {
     const puback = await publish1(pub, topic, 'limit');
     assert.equal(puback.reasonCode ?? 0, ok ? 0 : 0x90);
     if (ok) assert.equal((await receive(watcher)).topic, topic);
-    await assertNothing(watcher);
-    await assertNothing(pub, 'disconnect');
+    await watcher.assertNothingMore();
+    await pub.assertNothingMore('disconnect');
   });
 }
 
@@ -134,7 +129,7 @@ for (const [version, qos] of [[4, 1], [4, 0], [5, 0]] as const) {
     pub.send(publishPacket(topicOfBytes(rootFor('long'), AWS.topicBytes + 1), 'x', qos));
     await assertClosed(pub, [0x90]);
     assert.equal(pub.received.filter((p) => p.cmd === 'puback').length, 0);
-    await assertNothing(watcher);
+    await watcher.assertNothingMore();
   });
 }
 
@@ -152,7 +147,7 @@ for (const [version, qos, suffix] of wildcardPublishes) {
     pub.send(publishPacket(`${rootFor('wild')}/${suffix}`, 'x', qos));
     await assertClosed(pub, [0x81, 0x82, 0x90]);
     assert.deepEqual(pub.received.filter((p) => p.cmd === 'puback' || p.cmd === 'pubrec'), []);
-    await assertNothing(watcher);
+    await watcher.assertNothingMore();
   });
 }
 
@@ -173,7 +168,7 @@ for (const { name, filter: makeFilter, ok } of filterCases) {
       const sub = await connect(t, 'sub', version);
       const granted = await subscribe(sub, [{ topic: filter, qos: 1 }, { topic: rootFor('fine'), qos: 0 }]);
       assert.deepEqual(granted, [ok ? 1 : version === 5 ? 0x8f : 0x80, 0], `MQTT ${version}: ${filter}`);
-      await assertNothing(sub, 'disconnect');
+      await sub.assertNothingMore('disconnect');
     }
   });
 }
@@ -198,7 +193,7 @@ for (const [version, qos] of [[5, 1], [5, 0], [4, 1]] as const) {
     pub.send(publishPacket(topic, Buffer.alloc(AWS.payloadBytes + 1, 0x71), qos));
     await assertClosed(pub, [0x95]);
     assert.equal(pub.received.filter((p) => p.cmd === 'puback').length, 0);
-    await assertNothing(sub);
+    await sub.assertNothingMore();
   });
 }
 
@@ -214,7 +209,7 @@ for (const version of [5, 4] as const) {
     assert.deepEqual(await subscribe(sub, [{ topic: `${root}/extra`, qos: 1 }, { topic: `${root}/0`, qos: 0 }]), [refused, 0]);
     const pub = await connect(t, 'pub');
     await publish1(pub, `${root}/extra`, 'not subscribed');
-    await assertNothing(sub);
+    await sub.assertNothingMore();
     sub.send({ cmd: 'unsubscribe', messageId: nextPacketId(), unsubscriptions: [`${root}/1`] });
     await sub.next('unsuback');
     assert.deepEqual(await subscribe(sub, [{ topic: `${root}/extra`, qos: 1 }]), [1]);
@@ -236,14 +231,14 @@ for (const [filter, denied] of deniedCases) {
     for (const version of [5, 4] as const) {
       const sub = await connect(t, 'sub', version);
       assert.deepEqual(await subscribe(sub, [{ topic: filter, qos: 1 }, { topic: rootFor('allowed'), qos: 1 }]), [denied ? 0x80 : 1, 1], `MQTT ${version}`);
-      await assertNothing(sub, 'disconnect');
+      await sub.assertNothingMore('disconnect');
     }
     if (denied && !filter.includes('+') && !filter.includes('#')) {
       const sub = await connect(t, 'sub');
       await subscribe(sub, [{ topic: filter, qos: 1 }]);
       const pub = await connect(t, 'pub');
       await publish1(pub, filter, 'x');
-      await assertNothing(sub);
+      await sub.assertNothingMore();
     }
   });
 }
@@ -267,8 +262,8 @@ test(`publishes beyond maxPublishRate (${MAX_PUBLISH_RATE}/s) are refused with v
   const delivered = [];
   for (let i = 0; i < MAX_PUBLISH_RATE; i++) delivered.push((await receive(sub)).payload.toString());
   assert.deepEqual(delivered, burst.slice(0, MAX_PUBLISH_RATE).map((p) => p.payload.toString()));
-  await assertNothing(sub);
-  await assertNothing(pub, 'disconnect');
+  await sub.assertNothingMore();
+  await pub.assertNothingMore('disconnect');
 });
 
 test('the publish rate is counted per connection: another client still publishes', async (t) => {
@@ -310,7 +305,7 @@ for (const { name, version, act } of violations) {
     assert.equal((await publish1(healthy, topic, 'still here')).reasonCode ?? 0, 0);
     const delivered = await receive(observer);
     assert.equal(delivered.payload.toString(), 'still here');
-    await assertNothing(observer);
+    await observer.assertNothingMore();
     assert.equal(broken.received.filter((p) => p.cmd === 'publish').length, 0);
   });
 }

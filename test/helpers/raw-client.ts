@@ -2,6 +2,7 @@
  * @module test/helpers/raw-client — a packet-level MQTT client for protocol tests: it sends exactly the
  * packets a test gives it (valid or not) and lets the test await each packet the server sends back.
  */
+import assert from 'node:assert/strict';
 import net from 'node:net';
 import mqttPacket from 'mqtt-packet';
 import type { Packet } from 'mqtt-packet';
@@ -88,6 +89,27 @@ export class RawClient {
   async sync(): Promise<void> {
     this.send({ cmd: 'pingreq' });
     await this.next('pingresp');
+  }
+
+  /** Resolves once the server has closed the connection; rejects if it stays open for `timeoutMs`. */
+  async expectClosed(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the server did not close the connection within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.closed, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** After a PINGREQ round trip, asserts that no unconsumed packet of these kinds (default PUBLISH) arrived. */
+  async assertNothingMore(...kinds: Packet['cmd'][]): Promise<void> {
+    await this.sync();
+    const wanted = kinds.length === 0 ? ['publish'] : kinds;
+    const unexpected = this.received.filter((p) => wanted.includes(p.cmd));
+    assert.deepEqual(unexpected.map((p) => `${p.cmd} ${(p as { topic?: string }).topic ?? ''} ${(p as { payload?: Buffer }).payload?.toString() ?? ''}`.trim()), [], `no further ${wanted.join('/')} expected`);
   }
 
   /** Closes the socket without DISCONNECT (as a crashed device would). */

@@ -53,8 +53,9 @@ export class Channel implements SessionLink {
   clientMaxPacketSize = PROTOCOL_MAX_PACKET_SIZE;
   clientTopicAliasMaximum = 0;
   requestProblemInformation = true;
-  readonly inboundAliases = new Map<number, string>();
-  readonly outboundAliases = new Map<string, number>();
+  /** Topic aliases, made on first use: most connections never use any, and idle ones are many. */
+  inboundAliases: Map<number, string> | undefined;
+  outboundAliases: Map<string, number> | undefined;
   will: Will | undefined;
   /** QoS 1 publishes received whose PUBACK waits for the store (count towards our Receive Maximum). */
   pendingQos1Acks = 0;
@@ -143,12 +144,13 @@ export class Channel implements SessionLink {
     if (expiry !== undefined) properties.messageExpiryInterval = expiry;
     if (entry.subscriptionIds !== undefined) properties.subscriptionIdentifier = entry.subscriptionIds;
     if (usesAliases) {
-      const alias = this.outboundAliases.get(message.topic);
+      const aliases = (this.outboundAliases ??= new Map());
+      const alias = aliases.get(message.topic);
       if (alias !== undefined) {
         properties.topicAlias = alias;
         packet.topic = '';
-      } else if (this.outboundAliases.size < this.clientTopicAliasMaximum) {
-        newAlias = this.outboundAliases.size + 1;
+      } else if (aliases.size < this.clientTopicAliasMaximum) {
+        newAlias = aliases.size + 1;
         properties.topicAlias = newAlias;
       }
     }
@@ -156,7 +158,7 @@ export class Channel implements SessionLink {
     const bytes = encode(packet, this.protocolVersion);
     if (bytes.length > this.clientMaxPacketSize) return undefined;
     // The alias counts as set only once the client has actually been sent it.
-    if (newAlias !== undefined) this.outboundAliases.set(message.topic, newAlias);
+    if (newAlias !== undefined) this.outboundAliases?.set(message.topic, newAlias);
     return bytes;
   }
 

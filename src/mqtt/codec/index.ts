@@ -5,6 +5,7 @@
  * before the body is buffered, and decode errors mapped to the reason code the connection closes with.
  * Imports nothing from the broker.
  */
+import { createRequire } from 'node:module';
 import mqttPacket from 'mqtt-packet';
 import type { Packet } from 'mqtt-packet';
 import { ReasonCode } from './reason-codes.js';
@@ -41,11 +42,29 @@ export interface Decoder {
   maxPacketSize: number;
 }
 
+/**
+ * mqtt-packet buffers input in a `bl` BufferListStream: a full Duplex stream (≈1 KiB) per connection,
+ * of which it only uses the byte-list methods (append, consume, slice, readUInt*), all defined on the
+ * plain `BufferList` class the stream extends. With thousands of idle connections that is most of the
+ * parser's memory, so each parser gets a plain BufferList from mqtt-packet's own copy of `bl`.
+ */
+const PlainBufferList = loadPlainBufferList();
+
+function loadPlainBufferList(): (new () => unknown) | undefined {
+  try {
+    const requireFromMqttPacket = createRequire(createRequire(import.meta.url).resolve('mqtt-packet'));
+    return requireFromMqttPacket('bl/BufferList.js') as new () => unknown;
+  } catch {
+    return undefined; // a different bl layout: keep mqtt-packet's own list
+  }
+}
+
 interface MqttPacketParser {
   on(event: 'packet', listener: (packet: Packet) => void): void;
   on(event: 'error', listener: (error: Error) => void): void;
   parse(chunk: Buffer): number;
   packet: { length: number };
+  _list: unknown;
 }
 
 type Properties = Record<string, unknown> | undefined;
@@ -91,6 +110,7 @@ export function createDecoder(
   onError: (error: DecodeError) => void,
 ): Decoder {
   const parser = mqttPacket.parser({ protocolVersion: 4 }) as unknown as MqttPacketParser;
+  if (PlainBufferList !== undefined && parser._list instanceof PlainBufferList) parser._list = new PlainBufferList();
   let failed = false;
   const fail = (error: DecodeError): void => {
     if (failed) return;

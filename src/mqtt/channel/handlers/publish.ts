@@ -54,14 +54,14 @@ function resolveTopicAlias(channel: Channel, packet: PublishPacket): boolean {
     return false;
   }
   if (packet.topic === '') {
-    const topic = channel.inboundAliases.get(alias);
+    const topic = channel.inboundAliases?.get(alias);
     if (topic === undefined) {
       channel.disconnect(ReasonCode.ProtocolError, `topic alias ${alias} was never set on this connection`);
       return false;
     }
     packet.topic = topic;
   } else {
-    channel.inboundAliases.set(alias, packet.topic);
+    (channel.inboundAliases ??= new Map()).set(alias, packet.topic);
   }
   return true;
 }
