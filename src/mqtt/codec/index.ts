@@ -50,10 +50,15 @@ export interface Decoder {
  */
 const PlainBufferList = loadPlainBufferList();
 
-function loadPlainBufferList(): (new () => unknown) | undefined {
+interface PlainBufferListClass {
+  new (): unknown;
+  isBufferList(value: unknown): boolean;
+}
+
+function loadPlainBufferList(): PlainBufferListClass | undefined {
   try {
     const requireFromMqttPacket = createRequire(createRequire(import.meta.url).resolve('mqtt-packet'));
-    return requireFromMqttPacket('bl/BufferList.js') as new () => unknown;
+    return requireFromMqttPacket('bl/BufferList.js') as PlainBufferListClass;
   } catch {
     return undefined; // a different bl layout: keep mqtt-packet's own list
   }
@@ -110,7 +115,8 @@ export function createDecoder(
   onError: (error: DecodeError) => void,
 ): Decoder {
   const parser = mqttPacket.parser({ protocolVersion: 4 }) as unknown as MqttPacketParser;
-  if (PlainBufferList !== undefined && parser._list instanceof PlainBufferList) parser._list = new PlainBufferList();
+  // The stream mixes the list's methods in rather than inheriting them, hence isBufferList, not instanceof.
+  if (PlainBufferList?.isBufferList(parser._list) === true) parser._list = new PlainBufferList();
   let failed = false;
   const fail = (error: DecodeError): void => {
     if (failed) return;
