@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import mqttPacket from 'mqtt-packet';
 import type { Packet } from 'mqtt-packet';
 import { ReasonCode } from './reason-codes.js';
+import { decodeHotPacket, readFrameHeader } from './fast-decode.js';
 
 export type {
   Packet,
@@ -123,26 +124,55 @@ export function createDecoder(
     failed = true;
     onError(error);
   };
+  /** Protocol level once CONNECT has been read; until then every packet goes to mqtt-packet. */
+  let protocolVersion = 0;
+  /** Chunks holding a packet whose end has not arrived yet, and how many bytes that packet needs. */
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  let needed = 0;
   const decoder: Decoder = {
     maxPacketSize,
     push(chunk) {
       if (failed) return;
-      parser.parse(chunk);
-      // The parser knows the remaining length as soon as the fixed header arrived; refuse the packet
-      // before buffering the rest of it [MQTT-3.2.2-15].
-      if (!failed && parser.packet.length > decoder.maxPacketSize) {
-        fail({ reasonCode: ReasonCode.PacketTooLarge, message: `packet of ${parser.packet.length} bytes exceeds the maximum of ${decoder.maxPacketSize}` });
+      let data = chunk;
+      if (pending.length > 0) {
+        pending.push(chunk);
+        pendingLength += chunk.length;
+        // Joined once the packet is complete, not on every chunk: a client trickling a large packet a
+        // byte at a time must not make us copy it over and over.
+        if (pendingLength < needed) return;
+        data = Buffer.concat(pending, pendingLength);
+        pending = [];
+        pendingLength = 0;
+      }
+      let offset = 0;
+      while (offset < data.length && !failed) {
+        const header = readFrameHeader(data, offset);
+        if (header === 'malformed') return fail({ reasonCode: ReasonCode.MalformedPacket, message: 'remaining length longer than four bytes' });
+        // Refused from its header, before the body is buffered [MQTT-3.2.2-15].
+        if (header !== 'incomplete' && header.remainingLength > decoder.maxPacketSize) {
+          return fail({ reasonCode: ReasonCode.PacketTooLarge, message: `packet of ${header.remainingLength} bytes exceeds the maximum of ${decoder.maxPacketSize}` });
+        }
+        if (header === 'incomplete' || offset + header.headerLength + header.remainingLength > data.length) {
+          // Copied when small, so a few leftover bytes do not keep a whole socket chunk alive.
+          const rest = data.subarray(offset);
+          pending = [rest.length < 4096 ? Buffer.from(rest) : rest];
+          pendingLength = rest.length;
+          needed = header === 'incomplete' ? rest.length + 1 : header.headerLength + header.remainingLength;
+          return;
+        }
+        const frameEnd = offset + header.headerLength + header.remainingLength;
+        const frame = data.subarray(offset, frameEnd);
+        offset = frameEnd;
+        const hot = protocolVersion === 0 ? undefined : decodeHotPacket(frame, header.headerLength, protocolVersion);
+        if (hot !== undefined) onPacket(hot);
+        else parser.parse(frame);
       }
     },
   };
   parser.on('packet', (packet) => {
     if (failed) return;
-    // A packet that arrived whole within one chunk was never seen half-read by `push`: check it here.
-    const length = packet.length ?? 0;
-    if (length > decoder.maxPacketSize) {
-      fail({ reasonCode: ReasonCode.PacketTooLarge, message: `packet of ${length} bytes exceeds the maximum of ${decoder.maxPacketSize}` });
-      return;
-    }
+    if (packet.cmd === 'connect') protocolVersion = packet.protocolVersion ?? 4;
     const problem = checkPacket(packet);
     if (problem !== undefined) return fail(problem);
     onPacket(packet);
