@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # Runs the Eclipse Paho interoperability suites (MQTT 3.1.1: client_test.py, MQTT 5: client_test5.py)
-# against a hako it starts with test/conformance/paho.hako.yaml, and prints the score.
+# and prints the score: against a hako it starts with test/conformance/paho.hako.yaml, or against one
+# already running on 127.0.0.1:PORT (start it with --config test/conformance/paho.hako.yaml: the suite
+# expects test/nosubscribe to be refused and a Server Keep Alive of 60 s).
 #
-#   scripts/paho.sh PAHO_INTEROPERABILITY_DIR
+#   scripts/paho.sh PAHO_INTEROPERABILITY_DIR [PORT]
 #
 # The suite is public code under its own licence: fetch eclipse/paho.mqtt.testing yourself and pass its
 # interoperability/ folder; it is never committed here.
 set -u
-suite=${1:?usage: scripts/paho.sh PATH/TO/paho.mqtt.testing/interoperability}
+suite=${1:?usage: scripts/paho.sh PATH/TO/paho.mqtt.testing/interoperability [PORT]}
+port=${2:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
 data=$(mktemp -d)
-trap 'kill $hako_pid 2>/dev/null; wait $hako_pid 2>/dev/null; rm -rf "$data"' EXIT
-node "$here/bin/hako.js" start --config "$here/test/conformance/paho.hako.yaml" --data-dir "$data" \
-  --mqtt-port 0 --http-port 0 --log-level warn >"$data/hako.log" 2>&1 &
-hako_pid=$!
-for _ in $(seq 100); do [ -s "$data/ports.json" ] && break; sleep 0.1; done
-port=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['mqtt'])" "$data/ports.json") || { cat "$data/hako.log"; exit 1; }
+hako_pid=
+trap '[ -n "$hako_pid" ] && { kill $hako_pid 2>/dev/null; wait $hako_pid 2>/dev/null; }; rm -rf "$data"' EXIT
+if [ -z "$port" ]; then
+  node "$here/bin/hako.js" start --config "$here/test/conformance/paho.hako.yaml" --data-dir "$data" \
+    --mqtt-port 0 --http-port 0 --log-level warn >"$data/hako.log" 2>&1 &
+  hako_pid=$!
+  for _ in $(seq 100); do [ -s "$data/ports.json" ] && break; sleep 0.1; done
+  port=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['mqtt'])" "$data/ports.json") || { cat "$data/hako.log"; exit 1; }
+fi
 cd "$suite"
 
 # MQTT 3.1.1: the whole file in one run, on our port.

@@ -10,7 +10,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IConnectPacket, IDisconnectPacket, IPublishPacket, ISubackPacket, ISubscription, IUnsubackPacket, Packet, QoS } from 'mqtt-packet';
 import { startTestHako, type TestHako } from '../helpers/hako.js';
-import { RawClient, type ProtocolVersion } from '../helpers/raw-client.js';
+import { nextPacketId, RawClient, type ProtocolVersion } from '../helpers/raw-client.js';
 
 let hako: TestHako;
 
@@ -23,8 +23,6 @@ after(() => hako.close());
 // ── helpers ───────────────────────────────────────────────────────────────────────────────────────
 
 let unique = 0;
-let packetIds = 0;
-const nextPacketId = (): number => (packetIds = (packetIds % 65535) + 1);
 /** A topic no other test uses. */
 const topicFor = (name: string): string => `t04/${++unique}/${name}`;
 
@@ -35,15 +33,9 @@ async function connect(t: TestContext, name: string, version: ProtocolVersion = 
   return client;
 }
 
-/** Sends SUBSCRIBE and returns the SUBACK's codes. */
-async function subscribe(client: RawClient, subscriptions: ISubscription[] | string, properties?: { subscriptionIdentifier?: number }): Promise<number[]> {
-  const messageId = nextPacketId();
-  const subs = typeof subscriptions === 'string' ? [{ topic: subscriptions, qos: 2 as QoS }] : subscriptions;
-  client.send({ cmd: 'subscribe', messageId, subscriptions: subs, ...(properties ? { properties } : {}) });
-  const suback = (await client.next('suback')) as ISubackPacket;
-  assert.equal(suback.messageId, messageId);
-  return suback.granted as number[];
-}
+/** SUBSCRIBE; a bare filter is subscribed at QoS 2 in this file. Returns the SUBACK's codes. */
+const subscribe = (client: RawClient, subscriptions: ISubscription[] | string, properties?: { subscriptionIdentifier?: number }): Promise<number[]> =>
+  client.subscribe(subscriptions, { qos: 2, ...(properties ? { properties } : {}) });
 
 interface PublishOptions {
   qos?: QoS;
@@ -67,18 +59,6 @@ async function publish(client: RawClient, topic: string, payload: string | Buffe
   assert.equal((await client.next('pubcomp')).messageId, messageId);
 }
 
-/** The next PUBLISH a subscriber receives, acknowledged as its QoS requires. */
-async function receive(client: RawClient): Promise<IPublishPacket> {
-  const packet = (await client.next('publish')) as IPublishPacket;
-  if (packet.qos === 1) client.send({ cmd: 'puback', messageId: packet.messageId });
-  if (packet.qos === 2) {
-    client.send({ cmd: 'pubrec', messageId: packet.messageId });
-    assert.equal((await client.next('pubrel')).messageId, packet.messageId);
-    client.send({ cmd: 'pubcomp', messageId: packet.messageId });
-  }
-  return packet;
-}
-
 /** Clears a retained message when the test ends, so later wildcard subscribers do not see it. */
 function clearRetainedAfter(t: TestContext, topic: string): void {
   t.after(async () => {
@@ -100,7 +80,7 @@ for (const version of [4, 5] as const) {
       assert.deepEqual(await subscribe(sub, topic), [2]);
       const pub = await connect(t, 'pub', version);
       await publish(pub, topic, `q${qos}`, { qos });
-      const delivered = await receive(sub);
+      const delivered = await sub.receive();
       assert.equal(delivered.topic, topic);
       assert.equal(text(delivered), `q${qos}`);
       assert.equal(delivered.qos, qos);
@@ -123,14 +103,14 @@ test('a QoS 2 PUBLISH resent with the same packet id before PUBREL is acknowledg
   assert.equal((await pub.next('pubrec')).messageId, 42);
   pub.send({ cmd: 'pubrel', messageId: 42 });
   assert.equal((await pub.next('pubcomp')).messageId, 42);
-  assert.equal(text(await receive(sub)), 'once');
+  assert.equal(text(await sub.receive()), 'once');
   await sub.assertNothingMore();
   // After PUBCOMP the packet id is free: the same id now starts a new message.
   pub.send({ ...publishPacket, payload: Buffer.from('again') });
   assert.equal((await pub.next('pubrec')).messageId, 42);
   pub.send({ cmd: 'pubrel', messageId: 42 });
   await pub.next('pubcomp');
-  assert.equal(text(await receive(sub)), 'again');
+  assert.equal(text(await sub.receive()), 'again');
 });
 
 test('delivery QoS is the minimum of the publish QoS and the subscription QoS [MQTT-3.8.4-6]', async (t) => {
@@ -145,7 +125,7 @@ test('delivery QoS is the minimum of the publish QoS and the subscription QoS [M
   for (const pubQos of [0, 1, 2] as const) {
     await publish(pub, topic, `p${pubQos}`, { qos: pubQos });
     for (const [subQos, sub] of subscribers) {
-      const delivered = await receive(sub);
+      const delivered = await sub.receive();
       assert.equal(text(delivered), `p${pubQos}`);
       assert.equal(delivered.qos, Math.min(pubQos, subQos), `publish QoS ${pubQos} on a QoS ${subQos} subscription`);
     }
@@ -164,7 +144,7 @@ for (const [from, to] of versionPairs) {
     const pub = await connect(t, 'pub', from);
     const properties = from === 5 ? { userProperties: { origin: 'v5' }, contentType: 'text/plain' } : undefined;
     await publish(pub, topic, 'cross', { qos: 1, ...(properties ? { properties } : {}) });
-    const delivered = await receive(sub);
+    const delivered = await sub.receive();
     assert.equal(delivered.topic, topic);
     assert.equal(text(delivered), 'cross');
     assert.equal(delivered.qos, 1);
@@ -206,7 +186,7 @@ for (const { filter, topic, matches, id } of wildcardCases) {
     assert.deepEqual(await subscribe(sub, [{ topic: realFilter, qos: 0, rh: 2 }]), [0]);
     const pub = await connect(t, 'pub');
     await publish(pub, realTopic, 'w');
-    if (matches) assert.equal((await receive(sub)).topic, realTopic);
+    if (matches) assert.equal((await sub.receive()).topic, realTopic);
     await sub.assertNothingMore();
   });
 }
@@ -221,7 +201,7 @@ test('overlapping subscriptions: one copy at the highest QoS carrying every Subs
   assert.deepEqual(await subscribe(sub, [{ topic: `${root}/a`, qos: 1 }]), [1]);
   const pub = await connect(t, 'pub');
   await publish(pub, `${root}/a`, 'o', { qos: 2 });
-  const delivered = await receive(sub);
+  const delivered = await sub.receive();
   assert.equal(delivered.qos, 2);
   const ids = delivered.properties?.subscriptionIdentifier;
   assert.deepEqual((Array.isArray(ids) ? ids : [ids]).sort((a, b) => (a ?? 0) - (b ?? 0)), [11, 22]);
@@ -234,7 +214,7 @@ test('overlapping subscriptions of a 3.1.1 client: one copy at the highest QoS [
   assert.deepEqual(await subscribe(sub, [{ topic: `${root}/+`, qos: 1 }, { topic: `${root}/#`, qos: 0 }]), [1, 0]);
   const pub = await connect(t, 'pub', 4);
   await publish(pub, `${root}/a`, 'o', { qos: 2 });
-  assert.equal((await receive(sub)).qos, 1);
+  assert.equal((await sub.receive()).qos, 1);
   await sub.assertNothingMore();
 });
 
@@ -245,7 +225,7 @@ test('a SUBSCRIBE to an existing filter replaces its options, and messages are n
   assert.deepEqual(await subscribe(sub, [{ topic, qos: 2 }], { subscriptionIdentifier: 2 }), [2]);
   const pub = await connect(t, 'pub');
   await publish(pub, topic, 'r', { qos: 2 });
-  const delivered = await receive(sub);
+  const delivered = await sub.receive();
   assert.equal(delivered.qos, 2);
   assert.deepEqual([delivered.properties?.subscriptionIdentifier].flat(), [2]);
   await sub.assertNothingMore();
@@ -258,9 +238,9 @@ test('a replacing SUBSCRIBE with Retain Handling 0 re-sends the retained message
   await publish(pub, topic, 'kept', { qos: 1, retain: true });
   const sub = await connect(t, 'sub');
   await subscribe(sub, [{ topic, qos: 1 }]);
-  assert.equal(text(await receive(sub)), 'kept');
+  assert.equal(text(await sub.receive()), 'kept');
   await subscribe(sub, [{ topic, qos: 0 }]);
-  const again = await receive(sub);
+  const again = await sub.receive();
   assert.equal(text(again), 'kept');
   assert.equal(again.retain, true);
   await sub.assertNothingMore();
@@ -300,7 +280,7 @@ test('UNSUBSCRIBE of one filter leaves the client\'s other subscriptions working
   assert.deepEqual(((await sub.next('unsuback')) as IUnsubackPacket).granted, [0]);
   const pub = await connect(t, 'pub');
   await publish(pub, `${root}/a`, 'via-plus');
-  assert.equal(text(await receive(sub)), 'via-plus');
+  assert.equal(text(await sub.receive()), 'via-plus');
   await sub.assertNothingMore();
 });
 
@@ -314,12 +294,12 @@ for (const noLocal of [true, false]) {
     const other = await connect(t, 'other');
     await subscribe(other, [{ topic, qos: 1 }]);
     await publish(self, topic, 'mine', { qos: 1 });
-    assert.equal(text(await receive(other)), 'mine');
-    if (!noLocal) assert.equal(text(await receive(self)), 'mine');
+    assert.equal(text(await other.receive()), 'mine');
+    if (!noLocal) assert.equal(text(await self.receive()), 'mine');
     await self.assertNothingMore();
     // A message from someone else still reaches a No Local subscriber.
     await publish(other, topic, 'theirs', { qos: 1 });
-    assert.equal(text(await receive(self)), 'theirs');
+    assert.equal(text(await self.receive()), 'theirs');
   });
 }
 
@@ -332,11 +312,11 @@ test('Retain As Published: 1 keeps RETAIN=1 on a live retained message, 0 clears
   await subscribe(clear, [{ topic, qos: 1, rap: false }]);
   const pub = await connect(t, 'pub');
   await publish(pub, topic, 'live', { qos: 1, retain: true });
-  assert.equal((await receive(keep)).retain, true);
-  assert.equal((await receive(clear)).retain, false);
+  assert.equal((await keep.receive()).retain, true);
+  assert.equal((await clear.receive()).retain, false);
   await publish(pub, topic, 'not-retained', { qos: 1, retain: false });
-  assert.equal((await receive(keep)).retain, false);
-  assert.equal((await receive(clear)).retain, false);
+  assert.equal((await keep.receive()).retain, false);
+  assert.equal((await clear.receive()).retain, false);
 });
 
 const retainHandlingCases: Array<{ rh: 0 | 1 | 2; first: boolean; resubscribe: boolean; id: string }> = [
@@ -354,7 +334,7 @@ for (const { rh, first, resubscribe, id } of retainHandlingCases) {
     for (const expected of [first, resubscribe]) {
       await subscribe(sub, [{ topic, qos: 1, rh }]);
       if (expected) {
-        const delivered = await receive(sub);
+        const delivered = await sub.receive();
         assert.equal(text(delivered), 'stored');
         assert.equal(delivered.retain, true);
       }
@@ -376,7 +356,7 @@ test('a retained message is stored and replaced by the next one; new subscribers
   for (const version of [4, 5] as const) {
     const sub = await connect(t, `sub-v${version}`, version);
     await subscribe(sub, [{ topic, qos: 1 }]);
-    const delivered = await receive(sub);
+    const delivered = await sub.receive();
     assert.equal(text(delivered), 'v2');
     assert.equal(delivered.retain, true);
     assert.equal(delivered.qos, 1);
@@ -390,9 +370,9 @@ test('an empty retained publish clears the stored message but still reaches curr
   await publish(pub, topic, 'soon-gone', { qos: 1, retain: true });
   const current = await connect(t, 'current');
   await subscribe(current, [{ topic, qos: 1 }]);
-  assert.equal(text(await receive(current)), 'soon-gone');
+  assert.equal(text(await current.receive()), 'soon-gone');
   await publish(pub, topic, '', { qos: 1, retain: true });
-  const empty = await receive(current);
+  const empty = await current.receive();
   assert.equal(empty.payload.length, 0);
   assert.equal(empty.retain, false);
   const later = await connect(t, 'later');
@@ -409,7 +389,7 @@ test('retained messages are delivered on a wildcard subscription with RETAIN=1; 
   await publish(pub, `${root}/not-retained`, 'x', { qos: 1 });
   const sub = await connect(t, 'sub');
   await subscribe(sub, [{ topic: `${root}/#`, qos: 1 }]);
-  const stored = [await receive(sub), await receive(sub)];
+  const stored = [await sub.receive(), await sub.receive()];
   assert.deepEqual(stored.map((p) => p.topic).sort(), topics);
   for (const p of stored) {
     assert.equal(p.retain, true);
@@ -417,7 +397,7 @@ test('retained messages are delivered on a wildcard subscription with RETAIN=1; 
   }
   await sub.assertNothingMore();
   await publish(pub, `${root}/a`, 'live', { qos: 1, retain: true });
-  const live = await receive(sub);
+  const live = await sub.receive();
   assert.equal(text(live), 'live');
   assert.equal(live.retain, false);
 });
@@ -430,7 +410,7 @@ test('a retained message reaches a new subscriber at the lower of its QoS and th
   for (const subQos of [0, 1, 2] as const) {
     const sub = await connect(t, `sub-q${subQos}`);
     await subscribe(sub, [{ topic, qos: subQos }]);
-    assert.equal((await receive(sub)).qos, subQos);
+    assert.equal((await sub.receive()).qos, subQos);
   }
 });
 
@@ -444,7 +424,7 @@ test('shared subscription: messages go round robin to the online members, v5 and
   for (let i = 0; i < 6; i++) await publish(pub, topic, String(i), { qos: 1 });
   const got = [];
   for (const m of members) {
-    const mine = [await receive(m), await receive(m), await receive(m)];
+    const mine = [await m.receive(), await m.receive(), await m.receive()];
     await m.assertNothingMore();
     for (const p of mine) assert.equal(p.topic, topic);
     got.push(mine.map(text));
@@ -464,7 +444,7 @@ test('shared subscription: an offline member of a persistent session stays in th
   await gone.disconnect();
   const pub = await connect(t, 'pub');
   for (let i = 0; i < 3; i++) await publish(pub, topic, String(i), { qos: 1 });
-  assert.deepEqual([await receive(stays), await receive(stays), await receive(stays)].map(text), ['0', '1', '2']);
+  assert.deepEqual([await stays.receive(), await stays.receive(), await stays.receive()].map(text), ['0', '1', '2']);
   // Nothing was queued for the offline member either.
   const { client: back, connack } = await RawClient.connect(hako.ports.mqtt, persistent, 5);
   t.after(() => back.destroy());
@@ -483,8 +463,8 @@ test('shared subscription: each matching group gets one copy and ordinary subscr
   await subscribe(plain, [{ topic, qos: 1 }]);
   const pub = await connect(t, 'pub');
   await publish(pub, topic, 'one', { qos: 1 });
-  assert.equal(text(await receive(g2)), 'one');
-  assert.equal(text(await receive(plain)), 'one');
+  assert.equal(text(await g2.receive()), 'one');
+  assert.equal(text(await plain.receive()), 'one');
   for (const c of [...g1, g2, plain]) await c.sync();
   const g1Copies = g1.reduce((n, m) => n + m.received.filter((p) => p.cmd === 'publish').length, 0);
   assert.equal(g1Copies, 1, 'exactly one member of group g1 gets the message');

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mqttPacket from 'mqtt-packet';
 import type { IConnectPacket, IDisconnectPacket, IPubackPacket, IPublishPacket, ISubackPacket, ISubscription, Packet, QoS } from 'mqtt-packet';
 import { startTestHako, type TestHako } from '../helpers/hako.js';
-import { RawClient, type ProtocolVersion } from '../helpers/raw-client.js';
+import { nextPacketId, RawClient, type ProtocolVersion } from '../helpers/raw-client.js';
 
 const RECEIVE_MAXIMUM = 3;
 const TOPIC_ALIAS_MAXIMUM = 4;
@@ -29,8 +29,6 @@ after(() => hako.close());
 // ── helpers ───────────────────────────────────────────────────────────────────────────────────────
 
 let unique = 0;
-let packetIds = 0;
-const nextPacketId = (): number => (packetIds = (packetIds % 65535) + 1);
 const topicFor = (name: string): string => `t05/${++unique}/${name}`;
 
 async function connect(t: TestContext, name: string, fields: Partial<IConnectPacket> = {}, version: ProtocolVersion = 5): Promise<RawClient> {
@@ -40,32 +38,8 @@ async function connect(t: TestContext, name: string, fields: Partial<IConnectPac
   return client;
 }
 
-async function subscribe(client: RawClient, subscriptions: ISubscription[] | string): Promise<number[]> {
-  const messageId = nextPacketId();
-  const subs = typeof subscriptions === 'string' ? [{ topic: subscriptions, qos: 1 as QoS }] : subscriptions;
-  client.send({ cmd: 'subscribe', messageId, subscriptions: subs });
-  const suback = (await client.next('suback')) as ISubackPacket;
-  assert.equal(suback.messageId, messageId);
-  return suback.granted as number[];
-}
-
 function publishPacket(topic: string, payload: string | Buffer, qos: QoS, properties?: IPublishPacket['properties']): IPublishPacket {
   return { cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false, ...(qos > 0 ? { messageId: nextPacketId() } : {}), ...(properties ? { properties } : {}) };
-}
-
-/** QoS 1 publish; returns the PUBACK. */
-async function publish1(client: RawClient, topic: string, payload: string | Buffer, properties?: IPublishPacket['properties'], retain = false): Promise<IPubackPacket> {
-  const packet = { ...publishPacket(topic, payload, 1, properties), retain };
-  client.send(packet);
-  const puback = (await client.next('puback')) as IPubackPacket;
-  assert.equal(puback.messageId, packet.messageId);
-  return puback;
-}
-
-async function receive(client: RawClient): Promise<IPublishPacket> {
-  const packet = (await client.next('publish')) as IPublishPacket;
-  if (packet.qos === 1) client.send({ cmd: 'puback', messageId: packet.messageId });
-  return packet;
 }
 
 /** Awaits the server's DISCONNECT and the close of the connection; returns the reason code. */
@@ -82,18 +56,18 @@ const plain = <T extends object>(value: T | undefined): T | undefined => (value 
 test('user properties are forwarded unaltered and in order [MQTT-3.3.2-17] [MQTT-3.3.2-18]', async (t) => {
   const topic = topicFor('user-props');
   const sub = await connect(t, 'sub');
-  await subscribe(sub, topic);
+  await sub.subscribe(topic);
   const pub = await connect(t, 'pub');
   const userProperties = { zeta: '1', alpha: ['2', '3'], 'mid key': 'ünïcode', empty: '' };
-  assert.equal((await publish1(pub, topic, 'u', { userProperties })).reasonCode ?? 0, 0);
-  const delivered = await receive(sub);
+  assert.equal((await pub.publishQos1(topic, 'u', { userProperties })).reasonCode ?? 0, 0);
+  const delivered = await sub.receive();
   assert.deepEqual(Object.entries({ ...delivered.properties?.userProperties }), Object.entries(userProperties));
 });
 
 test('payload format indicator and content type are forwarded unaltered [MQTT-3.3.2-4] [MQTT-3.3.2-20]', async (t) => {
   const topic = topicFor('format');
   const sub = await connect(t, 'sub');
-  await subscribe(sub, topic);
+  await sub.subscribe(topic);
   const pub = await connect(t, 'pub');
   const cases: Array<IPublishPacket['properties']> = [
     { payloadFormatIndicator: true, contentType: 'application/json; charset=utf-8' },
@@ -101,8 +75,8 @@ test('payload format indicator and content type are forwarded unaltered [MQTT-3.
     {},
   ];
   for (const properties of cases) {
-    await publish1(pub, topic, '{"ok":true}', properties);
-    const delivered = await receive(sub);
+    await pub.publishQos1(topic, '{"ok":true}', properties);
+    const delivered = await sub.receive();
     assert.equal(delivered.properties?.payloadFormatIndicator, properties?.payloadFormatIndicator);
     assert.equal(delivered.properties?.contentType, properties?.contentType);
   }
@@ -112,7 +86,7 @@ for (const qos of [1, 2] as const) {
   test(`invalid UTF-8 with payload format indicator 1 → ${qos === 1 ? 'PUBACK' : 'PUBREC'} 0x99 and not forwarded (§3.3.2.3.2)`, async (t) => {
     const topic = topicFor('bad-utf8');
     const sub = await connect(t, 'sub');
-    await subscribe(sub, [{ topic, qos: 2 }]);
+    await sub.subscribe([{ topic, qos: 2 }]);
     const pub = await connect(t, 'pub');
     const packet = publishPacket(topic, Buffer.from([0x61, 0xff, 0xfe]), qos, { payloadFormatIndicator: true });
     pub.send(packet);
@@ -121,15 +95,15 @@ for (const qos of [1, 2] as const) {
     assert.equal(ack.reasonCode, 0x99);
     await sub.assertNothingMore();
     // The connection stays usable.
-    assert.equal((await publish1(pub, topic, 'valid ✓', { payloadFormatIndicator: true })).reasonCode ?? 0, 0);
-    assert.equal((await receive(sub)).payload.toString(), 'valid ✓');
+    assert.equal((await pub.publishQos1(topic, 'valid ✓', { payloadFormatIndicator: true })).reasonCode ?? 0, 0);
+    assert.equal((await sub.receive()).payload.toString(), 'valid ✓');
   });
 }
 
 test('invalid UTF-8 with payload format indicator 1 at QoS 0 → DISCONNECT 0x99 (§3.3.2.3.2)', async (t) => {
   const topic = topicFor('bad-utf8-q0');
   const sub = await connect(t, 'sub');
-  await subscribe(sub, topic);
+  await sub.subscribe(topic);
   const pub = await connect(t, 'pub');
   pub.send(publishPacket(topic, Buffer.from([0xc3, 0x28]), 0, { payloadFormatIndicator: true }));
   assert.equal(await disconnectedWith(pub), 0x99);
@@ -155,16 +129,16 @@ test('response topic and correlation data are forwarded unaltered: a request/res
   const requestTopic = topicFor('req');
   const responseTopic = topicFor('resp');
   const responder = await connect(t, 'responder');
-  await subscribe(responder, requestTopic);
+  await responder.subscribe(requestTopic);
   const requester = await connect(t, 'requester');
-  await subscribe(requester, responseTopic);
+  await requester.subscribe(responseTopic);
   const correlationData = Buffer.from([0x00, 0x01, 0xfe, 0xff]);
-  await publish1(requester, requestTopic, 'ping?', { responseTopic, correlationData });
-  const request = await receive(responder);
+  await requester.publishQos1(requestTopic, 'ping?', { responseTopic, correlationData });
+  const request = await responder.receive();
   assert.equal(request.properties?.responseTopic, responseTopic);
   assert.deepEqual(request.properties?.correlationData, correlationData);
-  await publish1(responder, request.properties?.responseTopic ?? 'missing', 'pong!', { correlationData: request.properties?.correlationData as Buffer });
-  const response = await receive(requester);
+  await responder.publishQos1(request.properties?.responseTopic ?? 'missing', 'pong!', { correlationData: request.properties?.correlationData as Buffer });
+  const response = await requester.receive();
   assert.equal(response.topic, responseTopic);
   assert.equal(response.payload.toString(), 'pong!');
   assert.deepEqual(response.properties?.correlationData, correlationData);
@@ -174,14 +148,14 @@ test('a retained message keeps its properties when delivered on subscribe [MQTT-
   const topic = topicFor('retained-props');
   t.after(async () => {
     const { client } = await RawClient.connect(hako.ports.mqtt, { clientId: `cleaner-${++unique}` }, 5);
-    await publish1(client, topic, '', undefined, true);
+    await client.publishQos1(topic, '', undefined, true);
     await client.disconnect();
   });
   const pub = await connect(t, 'pub');
-  await publish1(pub, topic, 'r', { contentType: 'text/plain', userProperties: { k: 'v' } }, true);
+  await pub.publishQos1(topic, 'r', { contentType: 'text/plain', userProperties: { k: 'v' } }, true);
   const sub = await connect(t, 'sub');
-  await subscribe(sub, topic);
-  const delivered = await receive(sub);
+  await sub.subscribe(topic);
+  const delivered = await sub.receive();
   assert.equal(delivered.retain, true);
   assert.equal(delivered.properties?.contentType, 'text/plain');
   assert.deepEqual(plain(delivered.properties?.userProperties), { k: 'v' });
@@ -192,14 +166,14 @@ test('a retained message keeps its properties when delivered on subscribe [MQTT-
 test('message expiry: a live subscriber gets the remaining interval [MQTT-3.3.2-6]; no interval sent → none forwarded', async (t) => {
   const topic = topicFor('expiry-live');
   const sub = await connect(t, 'sub');
-  await subscribe(sub, topic);
+  await sub.subscribe(topic);
   const pub = await connect(t, 'pub');
-  await publish1(pub, topic, 'e', { messageExpiryInterval: 60 });
-  const withExpiry = await receive(sub);
+  await pub.publishQos1(topic, 'e', { messageExpiryInterval: 60 });
+  const withExpiry = await sub.receive();
   const remaining = withExpiry.properties?.messageExpiryInterval;
   assert.ok(remaining !== undefined && remaining <= 60 && remaining >= 58, `remaining ${remaining}`);
-  await publish1(pub, topic, 'forever');
-  assert.equal((await receive(sub)).properties?.messageExpiryInterval, undefined);
+  await pub.publishQos1(topic, 'forever');
+  assert.equal((await sub.receive()).properties?.messageExpiryInterval, undefined);
 });
 
 test('message expiry: a queued message that expired is not delivered to a reconnecting persistent subscriber; the rest arrive with less time left [MQTT-3.3.2-5] [MQTT-3.3.2-6]', async (t) => {
@@ -207,22 +181,22 @@ test('message expiry: a queued message that expired is not delivered to a reconn
   const clientId = `persistent-${++unique}`;
   const persistent = { clientId, clean: false, properties: { sessionExpiryInterval: 300 } };
   const first = await connect(t, 'sub', persistent);
-  await subscribe(first, topic);
+  await first.subscribe(topic);
   await first.disconnect();
   const pub = await connect(t, 'pub');
-  await publish1(pub, topic, 'short', { messageExpiryInterval: 1 });
-  await publish1(pub, topic, 'long', { messageExpiryInterval: 60 });
-  await publish1(pub, topic, 'none');
+  await pub.publishQos1(topic, 'short', { messageExpiryInterval: 1 });
+  await pub.publishQos1(topic, 'long', { messageExpiryInterval: 60 });
+  await pub.publishQos1(topic, 'none');
   // Waiting for time to pass is the point of this test: the 1 s message must expire while queued.
   await sleep(1500);
   const { client: again, connack } = await RawClient.connect(hako.ports.mqtt, persistent, 5);
   t.after(() => again.destroy());
   assert.equal(connack.sessionPresent, true);
-  const long = await receive(again);
+  const long = await again.receive();
   assert.equal(long.payload.toString(), 'long');
   const remaining = long.properties?.messageExpiryInterval;
   assert.ok(remaining !== undefined && remaining < 60 && remaining >= 55, `remaining ${remaining}`);
-  const none = await receive(again);
+  const none = await again.receive();
   assert.equal(none.payload.toString(), 'none');
   assert.equal(none.properties?.messageExpiryInterval, undefined);
   await again.assertNothingMore();
@@ -233,13 +207,13 @@ test('message expiry: a queued message that expired is not delivered to a reconn
 test('message expiry: an expired retained message is not sent to new subscribers [MQTT-3.3.2-5]', async (t) => {
   const topic = topicFor('expiry-retained');
   const pub = await connect(t, 'pub');
-  await publish1(pub, topic, 'stale', { messageExpiryInterval: 1 }, true);
+  await pub.publishQos1(topic, 'stale', { messageExpiryInterval: 1 }, true);
   const early = await connect(t, 'early');
-  await subscribe(early, topic);
-  assert.equal((await receive(early)).payload.toString(), 'stale');
+  await early.subscribe(topic);
+  assert.equal((await early.receive()).payload.toString(), 'stale');
   await sleep(1500);
   const late = await connect(t, 'late');
-  await subscribe(late, topic);
+  await late.subscribe(topic);
   await late.assertNothingMore();
 });
 
@@ -256,7 +230,7 @@ test('CONNACK advertises the configured Topic Alias Maximum, Receive Maximum and
 test('inbound topic alias: set with a topic, then used with an empty topic, then remapped [MQTT-3.3.2-12]', async (t) => {
   const [a, b] = [topicFor('alias-a'), topicFor('alias-b')];
   const sub = await connect(t, 'sub');
-  await subscribe(sub, [{ topic: a, qos: 1 }, { topic: b, qos: 1 }]);
+  await sub.subscribe([{ topic: a, qos: 1 }, { topic: b, qos: 1 }]);
   const pub = await connect(t, 'pub');
   const steps: Array<[topic: string, alias: number, expected: string]> = [
     [a, 1, a],
@@ -267,8 +241,8 @@ test('inbound topic alias: set with a topic, then used with an empty topic, then
     ['', 1, b],
   ];
   for (const [topic, alias, expected] of steps) {
-    assert.equal((await publish1(pub, topic, `${topic}|${alias}`, { topicAlias: alias })).reasonCode ?? 0, 0);
-    const delivered = await receive(sub);
+    assert.equal((await pub.publishQos1(topic, `${topic}|${alias}`, { topicAlias: alias })).reasonCode ?? 0, 0);
+    const delivered = await sub.receive();
     assert.equal(delivered.topic, expected, `alias ${alias} with topic '${topic}'`);
     assert.equal(delivered.payload.toString(), `${topic}|${alias}`);
   }
@@ -284,7 +258,7 @@ for (const { name, packet, code, id } of badAliases) {
   test(`inbound topic alias: ${name} → DISCONNECT 0x${code.toString(16)} ${id}`, async (t) => {
     const topic = topicFor('bad-alias');
     const sub = await connect(t, 'sub');
-    await subscribe(sub, topic);
+    await sub.subscribe(topic);
     const pub = await connect(t, 'pub');
     pub.send(packet(topic));
     assert.equal(await disconnectedWith(pub), code);
@@ -295,11 +269,11 @@ for (const { name, packet, code, id } of badAliases) {
 test('inbound topic aliases do not carry over to a new connection, even with a resumed session [MQTT-3.3.2-7]', async (t) => {
   const topic = topicFor('alias-reconnect');
   const sub = await connect(t, 'sub');
-  await subscribe(sub, topic);
+  await sub.subscribe(topic);
   const persistent = { clientId: `alias-${++unique}`, clean: false, properties: { sessionExpiryInterval: 60 } };
   const first = await connect(t, 'first', persistent);
-  await publish1(first, topic, 'set', { topicAlias: 1 });
-  assert.equal((await receive(sub)).topic, topic);
+  await first.publishQos1(topic, 'set', { topicAlias: 1 });
+  assert.equal((await sub.receive()).topic, topic);
   await first.disconnect();
   const second = await connect(t, 'second', persistent);
   second.send(publishPacket('', 'use', 1, { topicAlias: 1 }));
@@ -331,12 +305,12 @@ function aliasResolver(max: number): (p: IPublishPacket) => string {
 test('outbound topic alias: with Topic Alias Maximum 1 the client gets topic + alias first, then empty topic + alias [MQTT-3.1.2-26]', async (t) => {
   const root = topicFor('out-alias');
   const sub = await connect(t, 'sub', { properties: { topicAliasMaximum: 1 } });
-  await subscribe(sub, `${root}/+`);
+  await sub.subscribe(`${root}/+`);
   const pub = await connect(t, 'pub');
   const sequence = [`${root}/x`, `${root}/x`, `${root}/y`, `${root}/x`, `${root}/x`];
-  for (const topic of sequence) await publish1(pub, topic, topic);
+  for (const topic of sequence) await pub.publishQos1(topic, topic);
   const received = [];
-  for (let i = 0; i < sequence.length; i++) received.push(await receive(sub));
+  for (let i = 0; i < sequence.length; i++) received.push(await sub.receive());
   const [first, second] = received;
   assert.equal(first?.topic, `${root}/x`);
   assert.equal(first?.properties?.topicAlias, 1);
@@ -351,11 +325,11 @@ for (const topicAliasMaximum of [0, undefined]) {
   test(`outbound topic alias: a client with Topic Alias Maximum ${topicAliasMaximum ?? 'absent'} never gets an alias [MQTT-3.1.2-27]`, async (t) => {
     const topic = topicFor('no-alias');
     const sub = await connect(t, 'sub', topicAliasMaximum === undefined ? {} : { properties: { topicAliasMaximum } });
-    await subscribe(sub, topic);
+    await sub.subscribe(topic);
     const pub = await connect(t, 'pub');
     for (let i = 0; i < 3; i++) {
-      await publish1(pub, topic, String(i));
-      const delivered = await receive(sub);
+      await pub.publishQos1(topic, String(i));
+      const delivered = await sub.receive();
       assert.equal(delivered.topic, topic);
       assert.equal(delivered.properties?.topicAlias, undefined);
     }
@@ -382,7 +356,7 @@ test(`inbound Receive Maximum: more than ${RECEIVE_MAXIMUM} unacknowledged QoS 2
 test('inbound Receive Maximum: a PUBREL frees a slot for the next QoS 2 publish [MQTT-3.3.4-7]', async (t) => {
   const topic = topicFor('recv-max-free');
   const sub = await connect(t, 'sub');
-  await subscribe(sub, topic);
+  await sub.subscribe(topic);
   const pub = await connect(t, 'pub');
   const ids: number[] = [];
   for (let i = 0; i < RECEIVE_MAXIMUM; i++) {
@@ -397,16 +371,16 @@ test('inbound Receive Maximum: a PUBREL frees a slot for the next QoS 2 publish 
   assert.equal((await pub.next('pubrec')).messageId, next.messageId);
   await pub.assertNothingMore('disconnect');
   const payloads = [];
-  for (let i = 0; i <= RECEIVE_MAXIMUM; i++) payloads.push((await receive(sub)).payload.toString());
+  for (let i = 0; i <= RECEIVE_MAXIMUM; i++) payloads.push((await sub.receive()).payload.toString());
   assert.deepEqual(payloads, ['0', '1', '2', 'fits']);
 });
 
 test('outbound flow control: a client with Receive Maximum 2 has at most 2 unacknowledged QoS 1 publishes [MQTT-3.3.4-9] [MQTT-3.3.4-10]', async (t) => {
   const topic = topicFor('send-window');
   const sub = await connect(t, 'sub', { properties: { receiveMaximum: 2 } });
-  await subscribe(sub, topic);
+  await sub.subscribe(topic);
   const pub = await connect(t, 'pub');
-  for (let i = 0; i < 4; i++) await publish1(pub, topic, String(i));
+  for (let i = 0; i < 4; i++) await pub.publishQos1(topic, String(i));
   const inflight = (await sub.collect('publish', 2)) as IPublishPacket[];
   assert.deepEqual(inflight.map((p) => p.payload.toString()), ['0', '1']);
   // PINGRESP is not held back by the full window, and no third PUBLISH came before it.
@@ -417,7 +391,7 @@ test('outbound flow control: a client with Receive Maximum 2 has at most 2 unack
   await sub.assertNothingMore();
   sub.send({ cmd: 'puback', messageId: inflight[1]?.messageId });
   sub.send({ cmd: 'puback', messageId: third.messageId });
-  assert.equal((await receive(sub)).payload.toString(), '3');
+  assert.equal((await sub.receive()).payload.toString(), '3');
   await sub.assertNothingMore();
 });
 
@@ -434,7 +408,7 @@ for (const { name, bytes } of inboundTooLarge) {
   test(`inbound Maximum Packet Size: a packet larger than ${MAX_PACKET_SIZE} bytes, ${name} → DISCONNECT 0x95 [MQTT-3.2.2-15]`, async (t) => {
     const topic = topicFor('too-large-in');
     const sub = await connect(t, 'sub');
-    await subscribe(sub, topic);
+    await sub.subscribe(topic);
     const pub = await connect(t, 'pub');
     pub.sendBytes(bytes(topic));
     assert.equal(await disconnectedWith(pub), 0x95);
@@ -445,24 +419,24 @@ for (const { name, bytes } of inboundTooLarge) {
 test('inbound Maximum Packet Size: a packet just within the limit is accepted', async (t) => {
   const topic = topicFor('fits-in');
   const sub = await connect(t, 'sub');
-  await subscribe(sub, topic);
+  await sub.subscribe(topic);
   const pub = await connect(t, 'pub');
   const overhead = mqttPacket.generate(publishPacket(topic, '', 1), { protocolVersion: 5 }).length;
-  await publish1(pub, topic, Buffer.alloc(MAX_PACKET_SIZE - overhead, 0x62));
-  assert.equal((await receive(sub)).payload.length, MAX_PACKET_SIZE - overhead);
+  await pub.publishQos1(topic, Buffer.alloc(MAX_PACKET_SIZE - overhead, 0x62));
+  assert.equal((await sub.receive()).payload.length, MAX_PACKET_SIZE - overhead);
 });
 
 test('outbound Maximum Packet Size: a message larger than the client accepts is not sent to it, others still get it, and it does not block the window [MQTT-3.1.2-24] [MQTT-3.1.2-25]', async (t) => {
   const topic = topicFor('too-large-out');
   const small = await connect(t, 'small', { properties: { maximumPacketSize: 256, receiveMaximum: 1 } });
-  await subscribe(small, topic);
+  await small.subscribe(topic);
   const big = await connect(t, 'big');
-  await subscribe(big, topic);
+  await big.subscribe(topic);
   const pub = await connect(t, 'pub');
-  await publish1(pub, topic, Buffer.alloc(400, 0x63));
-  assert.equal((await receive(big)).payload.length, 400);
+  await pub.publishQos1(topic, Buffer.alloc(400, 0x63));
+  assert.equal((await big.receive()).payload.length, 400);
   await small.assertNothingMore();
-  await publish1(pub, topic, 'small enough');
+  await pub.publishQos1(topic, 'small enough');
   const delivered = (await small.next('publish')) as IPublishPacket;
   assert.equal(delivered.payload.toString(), 'small enough');
   assert.ok(delivered.length !== undefined && delivered.length <= 256);
@@ -481,7 +455,7 @@ for (const qos of [0, 1] as const) {
   test(`a client PUBLISH (QoS ${qos}) carrying a subscription identifier → DISCONNECT 0x82, not forwarded [MQTT-3.3.4-6]`, async (t) => {
     const topic = topicFor('pub-subid');
     const sub = await connect(t, 'sub');
-    await subscribe(sub, topic);
+    await sub.subscribe(topic);
     const pub = await connect(t, 'pub');
     pub.send(publishPacket(topic, 'x', qos, { subscriptionIdentifier: 7 }));
     assert.equal(await disconnectedWith(pub), 0x82);

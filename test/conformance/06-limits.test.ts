@@ -13,7 +13,7 @@ import mqttPacket from 'mqtt-packet';
 import type { IConnectPacket, IDisconnectPacket, IPubackPacket, IPublishPacket, ISubackPacket, ISubscription, Packet, QoS } from 'mqtt-packet';
 import { defaultMqttSettings } from '../../src/core/config.js';
 import { startTestHako, type TestHako } from '../helpers/hako.js';
-import { RawClient, type ProtocolVersion } from '../helpers/raw-client.js';
+import { nextPacketId, RawClient, type ProtocolVersion } from '../helpers/raw-client.js';
 
 const MAX_PUBLISH_RATE = 10;
 const DENIED = ['deny/#', 'forbidden/exact'];
@@ -31,8 +31,6 @@ after(() => hako.close());
 // ── helpers ───────────────────────────────────────────────────────────────────────────────────────
 
 let unique = 0;
-let packetIds = 0;
-const nextPacketId = (): number => (packetIds = (packetIds % 65535) + 1);
 const rootFor = (name: string): string => `t06/${++unique}/${name}`;
 
 async function connect(t: TestContext, name: string, version: ProtocolVersion = 5, fields: Partial<IConnectPacket> = {}): Promise<RawClient> {
@@ -42,38 +40,15 @@ async function connect(t: TestContext, name: string, version: ProtocolVersion = 
   return client;
 }
 
-async function subscribe(client: RawClient, subscriptions: ISubscription[] | string): Promise<number[]> {
-  const messageId = nextPacketId();
-  const subs = typeof subscriptions === 'string' ? [{ topic: subscriptions, qos: 1 as QoS }] : subscriptions;
-  client.send({ cmd: 'subscribe', messageId, subscriptions: subs });
-  const suback = (await client.next('suback')) as ISubackPacket;
-  assert.equal(suback.messageId, messageId);
-  return suback.granted as number[];
-}
-
 /** A subscriber to everything published from now on (Retain Handling 2: no stored messages). */
 async function watchAll(t: TestContext): Promise<RawClient> {
   const watcher = await connect(t, 'watcher');
-  assert.deepEqual(await subscribe(watcher, [{ topic: '#', qos: 1, rh: 2 }]), [1]);
+  assert.deepEqual(await watcher.subscribe([{ topic: '#', qos: 1, rh: 2 }]), [1]);
   return watcher;
 }
 
 function publishPacket(topic: string, payload: string | Buffer, qos: QoS): IPublishPacket {
   return { cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false, ...(qos > 0 ? { messageId: nextPacketId() } : {}) };
-}
-
-async function publish1(client: RawClient, topic: string, payload: string | Buffer): Promise<IPubackPacket> {
-  const packet = publishPacket(topic, payload, 1);
-  client.send(packet);
-  const puback = (await client.next('puback')) as IPubackPacket;
-  assert.equal(puback.messageId, packet.messageId);
-  return puback;
-}
-
-async function receive(client: RawClient): Promise<IPublishPacket> {
-  const packet = (await client.next('publish')) as IPublishPacket;
-  if (packet.qos === 1) client.send({ cmd: 'puback', messageId: packet.messageId });
-  return packet;
 }
 
 /** Awaits the close; a v5 client must have been told why with a DISCONNECT carrying an error code. */
@@ -114,9 +89,9 @@ for (const { name, topic: makeTopic, ok } of topicCases) {
     if (name.includes('bytes')) assert.equal(Buffer.byteLength(topic) > AWS.topicBytes, !ok, `test topic is ${Buffer.byteLength(topic)} bytes`);
     const watcher = await watchAll(t);
     const pub = await connect(t, 'pub');
-    const puback = await publish1(pub, topic, 'limit');
+    const puback = await pub.publishQos1(topic, 'limit');
     assert.equal(puback.reasonCode ?? 0, ok ? 0 : 0x90);
-    if (ok) assert.equal((await receive(watcher)).topic, topic);
+    if (ok) assert.equal((await watcher.receive()).topic, topic);
     await watcher.assertNothingMore();
     await pub.assertNothingMore('disconnect');
   });
@@ -166,7 +141,7 @@ for (const { name, filter: makeFilter, ok } of filterCases) {
     for (const version of [5, 4] as const) {
       const filter = makeFilter(rootFor('filter'));
       const sub = await connect(t, 'sub', version);
-      const granted = await subscribe(sub, [{ topic: filter, qos: 1 }, { topic: rootFor('fine'), qos: 0 }]);
+      const granted = await sub.subscribe([{ topic: filter, qos: 1 }, { topic: rootFor('fine'), qos: 0 }]);
       assert.deepEqual(granted, [ok ? 1 : version === 5 ? 0x8f : 0x80, 0], `MQTT ${version}: ${filter}`);
       await sub.assertNothingMore('disconnect');
     }
@@ -178,17 +153,17 @@ for (const { name, filter: makeFilter, ok } of filterCases) {
 test(`a payload of exactly ${AWS.payloadBytes} bytes is accepted and delivered`, async (t) => {
   const topic = rootFor('payload-ok');
   const sub = await connect(t, 'sub');
-  await subscribe(sub, topic);
+  await sub.subscribe(topic);
   const pub = await connect(t, 'pub');
-  assert.equal((await publish1(pub, topic, Buffer.alloc(AWS.payloadBytes, 0x70))).reasonCode ?? 0, 0);
-  assert.equal((await receive(sub)).payload.length, AWS.payloadBytes);
+  assert.equal((await pub.publishQos1(topic, Buffer.alloc(AWS.payloadBytes, 0x70))).reasonCode ?? 0, 0);
+  assert.equal((await sub.receive()).payload.length, AWS.payloadBytes);
 });
 
 for (const [version, qos] of [[5, 1], [5, 0], [4, 1]] as const) {
   test(`a payload over ${AWS.payloadBytes} bytes from a ${version === 5 ? 'v5' : '3.1.1'} client at QoS ${qos} closes the connection (v5: DISCONNECT 0x95)`, async (t) => {
     const topic = rootFor('payload-big');
     const sub = await connect(t, 'sub');
-    await subscribe(sub, topic);
+    await sub.subscribe(topic);
     const pub = await connect(t, 'pub', version);
     pub.send(publishPacket(topic, Buffer.alloc(AWS.payloadBytes + 1, 0x71), qos));
     await assertClosed(pub, [0x95]);
@@ -204,17 +179,17 @@ for (const version of [5, 4] as const) {
     const root = rootFor('quota');
     const sub = await connect(t, 'sub', version);
     const filters = Array.from({ length: AWS.subscriptions }, (_, i) => `${root}/${i}`);
-    assert.deepEqual(await subscribe(sub, filters.map((topic) => ({ topic, qos: 1 as QoS }))), filters.map(() => 1));
+    assert.deepEqual(await sub.subscribe(filters.map((topic) => ({ topic, qos: 1 as QoS }))), filters.map(() => 1));
     const refused = version === 5 ? 0x97 : 0x80;
-    assert.deepEqual(await subscribe(sub, [{ topic: `${root}/extra`, qos: 1 }, { topic: `${root}/0`, qos: 0 }]), [refused, 0]);
+    assert.deepEqual(await sub.subscribe([{ topic: `${root}/extra`, qos: 1 }, { topic: `${root}/0`, qos: 0 }]), [refused, 0]);
     const pub = await connect(t, 'pub');
-    await publish1(pub, `${root}/extra`, 'not subscribed');
+    await pub.publishQos1(`${root}/extra`, 'not subscribed');
     await sub.assertNothingMore();
     sub.send({ cmd: 'unsubscribe', messageId: nextPacketId(), unsubscriptions: [`${root}/1`] });
     await sub.next('unsuback');
-    assert.deepEqual(await subscribe(sub, [{ topic: `${root}/extra`, qos: 1 }]), [1]);
-    await publish1(pub, `${root}/extra`, 'now subscribed');
-    assert.equal((await receive(sub)).payload.toString(), 'now subscribed');
+    assert.deepEqual(await sub.subscribe([{ topic: `${root}/extra`, qos: 1 }]), [1]);
+    await pub.publishQos1(`${root}/extra`, 'now subscribed');
+    assert.equal((await sub.receive()).payload.toString(), 'now subscribed');
   });
 }
 
@@ -230,14 +205,14 @@ for (const [filter, denied] of deniedCases) {
   test(`denySubscribe ${JSON.stringify(DENIED)}: SUBSCRIBE to '${filter}' is ${denied ? 'refused with 0x80 (v5 and 3.1.1)' : 'granted'}`, async (t) => {
     for (const version of [5, 4] as const) {
       const sub = await connect(t, 'sub', version);
-      assert.deepEqual(await subscribe(sub, [{ topic: filter, qos: 1 }, { topic: rootFor('allowed'), qos: 1 }]), [denied ? 0x80 : 1, 1], `MQTT ${version}`);
+      assert.deepEqual(await sub.subscribe([{ topic: filter, qos: 1 }, { topic: rootFor('allowed'), qos: 1 }]), [denied ? 0x80 : 1, 1], `MQTT ${version}`);
       await sub.assertNothingMore('disconnect');
     }
     if (denied && !filter.includes('+') && !filter.includes('#')) {
       const sub = await connect(t, 'sub');
-      await subscribe(sub, [{ topic: filter, qos: 1 }]);
+      await sub.subscribe([{ topic: filter, qos: 1 }]);
       const pub = await connect(t, 'pub');
-      await publish1(pub, filter, 'x');
+      await pub.publishQos1(filter, 'x');
       await sub.assertNothingMore();
     }
   });
@@ -248,7 +223,7 @@ for (const [filter, denied] of deniedCases) {
 test(`publishes beyond maxPublishRate (${MAX_PUBLISH_RATE}/s) are refused with v5 PUBACK 0x97 and not delivered; the connection stays`, async (t) => {
   const topic = rootFor('rate');
   const sub = await connect(t, 'sub');
-  await subscribe(sub, topic);
+  await sub.subscribe(topic);
   const pub = await connect(t, 'pub');
   const burst = Array.from({ length: MAX_PUBLISH_RATE + 3 }, (_, i) => publishPacket(topic, String(i), 1));
   // All in one write, so they land well within one second.
@@ -260,7 +235,7 @@ test(`publishes beyond maxPublishRate (${MAX_PUBLISH_RATE}/s) are refused with v
     burst.map((_, i) => (i < MAX_PUBLISH_RATE ? 0 : 0x97)),
   );
   const delivered = [];
-  for (let i = 0; i < MAX_PUBLISH_RATE; i++) delivered.push((await receive(sub)).payload.toString());
+  for (let i = 0; i < MAX_PUBLISH_RATE; i++) delivered.push((await sub.receive()).payload.toString());
   assert.deepEqual(delivered, burst.slice(0, MAX_PUBLISH_RATE).map((p) => p.payload.toString()));
   await sub.assertNothingMore();
   await pub.assertNothingMore('disconnect');
@@ -269,15 +244,15 @@ test(`publishes beyond maxPublishRate (${MAX_PUBLISH_RATE}/s) are refused with v
 test('the publish rate is counted per connection: another client still publishes', async (t) => {
   const topic = rootFor('rate-other');
   const sub = await connect(t, 'sub');
-  await subscribe(sub, topic);
+  await sub.subscribe(topic);
   const busy = await connect(t, 'busy');
   const burst = Array.from({ length: MAX_PUBLISH_RATE + 1 }, (_, i) => publishPacket(topic, `busy${i}`, 1));
   busy.sendBytes(Buffer.concat(burst.map((p) => mqttPacket.generate(p, { protocolVersion: 5 }))));
   assert.equal(((await busy.collect('puback', burst.length)).at(-1) as IPubackPacket).reasonCode, 0x97);
   const calm = await connect(t, 'calm');
-  assert.equal((await publish1(calm, topic, 'calm')).reasonCode ?? 0, 0);
+  assert.equal((await calm.publishQos1(topic, 'calm')).reasonCode ?? 0, 0);
   const payloads = [];
-  for (let i = 0; i <= MAX_PUBLISH_RATE; i++) payloads.push((await receive(sub)).payload.toString());
+  for (let i = 0; i <= MAX_PUBLISH_RATE; i++) payloads.push((await sub.receive()).payload.toString());
   assert.deepEqual(payloads.sort(), [...burst.slice(0, MAX_PUBLISH_RATE).map((p) => p.payload.toString()), 'calm'].sort());
 });
 
@@ -296,14 +271,14 @@ for (const { name, version, act } of violations) {
   test(`one client closed for ${name} does not affect another connected client`, async (t) => {
     const topic = rootFor('isolation');
     const observer = await connect(t, 'observer');
-    await subscribe(observer, [{ topic, qos: 1 }]);
+    await observer.subscribe([{ topic, qos: 1 }]);
     const broken = await connect(t, 'broken', version);
-    await subscribe(broken, [{ topic, qos: 0 }]);
+    await broken.subscribe([{ topic, qos: 0 }]);
     act(broken, topic);
     await assertClosed(broken);
     const healthy = await connect(t, 'healthy');
-    assert.equal((await publish1(healthy, topic, 'still here')).reasonCode ?? 0, 0);
-    const delivered = await receive(observer);
+    assert.equal((await healthy.publishQos1(topic, 'still here')).reasonCode ?? 0, 0);
+    const delivered = await observer.receive();
     assert.equal(delivered.payload.toString(), 'still here');
     await observer.assertNothingMore();
     assert.equal(broken.received.filter((p) => p.cmd === 'publish').length, 0);

@@ -5,9 +5,18 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import mqttPacket from 'mqtt-packet';
-import type { Packet } from 'mqtt-packet';
+import type { IPubackPacket, IPublishPacket, ISubackPacket, ISubscription, Packet, QoS } from 'mqtt-packet';
 
 export type ProtocolVersion = 3 | 4 | 5;
+
+let lastPacketId = 0;
+
+/** A packet id for a SUBSCRIBE, UNSUBSCRIBE or QoS > 0 PUBLISH a test sends: one counter for every
+ *  client, so no two packets in flight on a connection share one [MQTT-2.2.1-3]. */
+export function nextPacketId(): number {
+  lastPacketId = (lastPacketId % 65535) + 1;
+  return lastPacketId;
+}
 
 /** How long `next` waits by default; a test fails with a clear message instead of hanging. */
 const DEFAULT_TIMEOUT_MS = 3000;
@@ -89,6 +98,37 @@ export class RawClient {
   async sync(): Promise<void> {
     this.send({ cmd: 'pingreq' });
     await this.next('pingresp');
+  }
+
+  /** Sends SUBSCRIBE (a bare filter is subscribed at `qos`, default 1) and returns the SUBACK's codes. */
+  async subscribe(subscriptions: ISubscription[] | string, options: { qos?: QoS; properties?: { subscriptionIdentifier?: number } } = {}): Promise<number[]> {
+    const messageId = nextPacketId();
+    const list = typeof subscriptions === 'string' ? [{ topic: subscriptions, qos: options.qos ?? 1 }] : subscriptions;
+    this.send({ cmd: 'subscribe', messageId, subscriptions: list, ...(options.properties ? { properties: options.properties } : {}) });
+    const suback = (await this.next('suback')) as ISubackPacket;
+    assert.equal(suback.messageId, messageId);
+    return suback.granted as number[];
+  }
+
+  /** QoS 1 PUBLISH; returns its PUBACK. */
+  async publishQos1(topic: string, payload: string | Buffer, properties?: IPublishPacket['properties'], retain = false): Promise<IPubackPacket> {
+    const messageId = nextPacketId();
+    this.send({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain, dup: false, messageId, ...(properties ? { properties } : {}) });
+    const puback = (await this.next('puback')) as IPubackPacket;
+    assert.equal(puback.messageId, messageId);
+    return puback;
+  }
+
+  /** The next PUBLISH, acknowledged as its QoS requires (QoS 2: PUBREC, PUBREL, PUBCOMP). */
+  async receive(timeoutMs?: number): Promise<IPublishPacket> {
+    const packet = (await this.next('publish', timeoutMs)) as IPublishPacket;
+    if (packet.qos === 1) this.send({ cmd: 'puback', messageId: packet.messageId });
+    if (packet.qos === 2) {
+      this.send({ cmd: 'pubrec', messageId: packet.messageId });
+      assert.equal((await this.next('pubrel')).messageId, packet.messageId);
+      this.send({ cmd: 'pubcomp', messageId: packet.messageId });
+    }
+    return packet;
   }
 
   /** Resolves once the server has closed the connection; rejects if it stays open for `timeoutMs`. */

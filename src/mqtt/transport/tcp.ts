@@ -15,7 +15,8 @@ export function socketStream(socket: net.Socket): ByteStream {
     const chunks = pending;
     pending = [];
     pendingBytes = 0;
-    if (socket.destroyed) return;
+    // Nothing left when end() flushed first: writing after end() would be an error that resets the socket.
+    if (chunks.length === 0 || socket.destroyed || socket.writableEnded) return;
     socket.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
   };
   socket.setNoDelay(true);

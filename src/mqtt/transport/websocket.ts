@@ -15,6 +15,7 @@ function webSocketStream(socket: WebSocket, request: IncomingMessage): ByteStrea
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const flush = (): void => {
+    if (pending.length === 0) return; // end() flushed already
     const frame = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
     pending = [];
     pendingBytes = 0;
