@@ -1,0 +1,17 @@
+/**
+ * @module bench/brokers/aedes-server — Aedes with its defaults (in-memory persistence and mqemitter)
+ * over plain TCP, run as its own process by bench/brokers/aedes.ts.
+ */
+import net from 'node:net';
+import { Aedes } from 'aedes';
+import { portArgument } from './node-script.js';
+
+const port = portArgument(process.argv);
+const broker = await Aedes.createBroker();
+const server = net.createServer(broker.handle);
+server.listen(port, '127.0.0.1');
+
+process.once('SIGTERM', () => {
+  server.close();
+  broker.close(() => process.exit(0));
+});

@@ -1,0 +1,101 @@
+/**
+ * @module bench/load/config — what the parent asks the load worker to do, and what it reports back.
+ *
+ * Both ends of the `child_process.fork` IPC channel import these types; the messages are plain JSON.
+ */
+import type { LatencySummary } from './histogram.js';
+import type { ProtocolLevel, QoS } from './packets.js';
+
+/**
+ * `shared`: every publisher publishes to one topic that every subscriber subscribes to (fan-in N→1,
+ * fan-out 1→M). `pairs`: publisher i publishes to a topic only subscriber i subscribes to.
+ */
+export type Topology = 'shared' | 'pairs';
+
+export interface ThroughputLoad {
+  kind: 'throughput';
+  port: number;
+  /** Broker process id, to sample its CPU time during the measurement window (0 = don't). */
+  brokerPid: number;
+  protocol: ProtocolLevel;
+  qos: QoS;
+  topology: Topology;
+  publishers: number;
+  subscribers: number;
+  payloadSize: number;
+  /** QoS 1: PUBLISH packets awaiting PUBACK per publisher. */
+  window: number;
+  /**
+   * Messages per publisher sent but not yet delivered to every subscriber (0 = unbounded). Keeps QoS 0
+   * (which has no acknowledgement) from piling up unbounded queues in the broker or the kernel.
+   */
+  endToEndWindow: number;
+  /** Total publish rate in msg/s across all publishers; 0 = as fast as the windows allow. */
+  rate: number;
+  warmupMs: number;
+  durationMs: number;
+  /** How long to wait after publishing stops for in-flight messages to arrive. */
+  drainMs: number;
+}
+
+export interface IdleLoad {
+  kind: 'idle';
+  port: number;
+  brokerPid: number;
+  protocol: ProtocolLevel;
+  connections: number;
+  /** Connections opened concurrently; the next batch starts when this one has its CONNACKs. */
+  batchSize: number;
+  /** Wait after the last CONNACK before sampling the broker's RSS. */
+  settleMs: number;
+}
+
+export type LoadConfig = ThroughputLoad | IdleLoad;
+
+export interface ThroughputResult {
+  kind: 'throughput';
+  /** Messages received by all subscribers per second, over the measurement window. */
+  deliveredPerSec: number;
+  /** Messages sent by all publishers per second, over the measurement window. */
+  publishedPerSec: number;
+  /** Latency of messages received during the measurement window. */
+  latency: LatencySummary;
+  sent: number;
+  acked: number;
+  delivered: number;
+  /** Deliveries expected from what was sent: sent × subscribers per message. */
+  expected: number;
+  /** expected − delivered after the drain (QoS 0 may legitimately lose messages). */
+  lost: number;
+  /** False when QoS 1 lost or duplicated anything, or a connection failed. */
+  ok: boolean;
+  problems: string[];
+  /**
+   * CPU use over the measurement window, in % of one core: the broker process, this load generator, and
+   * everything else on the machine (anything well above 0 means the figures are disturbed).
+   */
+  cpu: { brokerPct: number; loadPct: number; otherPct: number };
+}
+
+export interface IdleResult {
+  kind: 'idle';
+  connections: number;
+  rssBeforeKiB: number;
+  rssAfterKiB: number;
+  /** (after − before) / connections. */
+  perConnectionKiB: number;
+  connectMs: number;
+  ok: boolean;
+  problems: string[];
+}
+
+export type LoadResult = ThroughputResult | IdleResult;
+
+/** Parent → worker. */
+export interface RunMessage {
+  type: 'run';
+  config: LoadConfig;
+}
+
+/** Worker → parent. */
+export type WorkerMessage = { type: 'result'; result: LoadResult } | { type: 'error'; message: string };

@@ -1,0 +1,79 @@
+/**
+ * @module bench/measure — one cell of the report: start a fresh broker, run one load against it in a
+ * fresh worker, stop the broker; repeat `repeat` times and keep the median measurement.
+ *
+ * A broker that fails to start is not retried: its later cells repeat the first failure, so a broken
+ * hako costs one start timeout, not one per scenario.
+ */
+import { BROKERS, type BrokerHandle } from './brokers/index.js';
+import type { IdleLoad, LoadResult, ThroughputLoad } from './load/config.js';
+import { runLoad } from './load/fork-load.js';
+
+/**
+ * One cell of the report. With --repeat, `samples` lists every successful measurement's key figure
+ * (msg/s, p99 ms or RSS KiB) and `result` is the median one.
+ */
+export type Outcome = { ok: true; result: LoadResult; samples: number[] } | { ok: false; error: string };
+
+export type Configure = (broker: BrokerHandle) => ThroughputLoad | IdleLoad;
+/** The figure the median is taken of. */
+export type KeyFigure = (result: LoadResult) => number;
+
+type Attempt = { ok: true; result: LoadResult } | { ok: false; error: string };
+
+const LOAD_MARGIN_MS = 60_000;
+const IDLE_BUDGET_MS = 180_000;
+
+export class Measurer {
+  /** Broker name → "name version", filled in as brokers start. */
+  readonly labels = new Map<string, string>();
+  readonly #startFailures = new Map<string, string>();
+
+  constructor(
+    readonly repeat: number,
+    /** Measurement window + warm-up of throughput loads, for the worker's time budget. */
+    readonly loadMs: number,
+  ) {}
+
+  async measure(name: string, configure: Configure, key: KeyFigure): Promise<Outcome> {
+    const results: LoadResult[] = [];
+    let failure: Attempt | null = null;
+    for (let i = 0; i < this.repeat; i++) {
+      const attempt = await this.#measureOnce(name, configure);
+      if (attempt.ok) results.push(attempt.result);
+      else failure ??= attempt;
+    }
+    if (results.length > 0) return pickMedian(results, key);
+    return failure !== null && !failure.ok ? failure : { ok: false, error: 'not measured' };
+  }
+
+  async #measureOnce(name: string, configure: Configure): Promise<Attempt> {
+    const earlier = this.#startFailures.get(name);
+    if (earlier !== undefined) return { ok: false, error: earlier };
+    let broker: BrokerHandle;
+    try {
+      broker = await BROKERS[name]!();
+      this.labels.set(name, broker.label);
+    } catch (err) {
+      const error = (err as Error).message;
+      this.#startFailures.set(name, error);
+      return { ok: false, error };
+    }
+    try {
+      const config = configure(broker);
+      const budget = config.kind === 'idle' ? IDLE_BUDGET_MS : LOAD_MARGIN_MS + this.loadMs;
+      return { ok: true, result: await runLoad(config, budget) };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    } finally {
+      await broker.stop();
+    }
+  }
+}
+
+/** The measurement with the median key figure, preferring those that passed verification. */
+function pickMedian(results: LoadResult[], key: KeyFigure): Outcome {
+  const healthy = results.filter((r) => r.ok);
+  const pool = [...(healthy.length > 0 ? healthy : results)].sort((a, b) => key(a) - key(b));
+  return { ok: true, result: pool[Math.floor((pool.length - 1) / 2)]!, samples: results.map(key) };
+}

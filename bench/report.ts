@@ -1,0 +1,158 @@
+/**
+ * @module bench/report — renders a BenchReport as one side-by-side markdown table, a CPU table and
+ * notes, or as JSON.
+ */
+import type { IdleResult, ThroughputResult } from './load/config.js';
+import type { BenchReport, Outcome, ScenarioReport } from './runner.js';
+
+/** A rendered cell and the number ratios are computed from (null when failed or not verified). */
+interface Cell {
+  text: string;
+  value: number | null;
+}
+
+interface Row {
+  label: string;
+  cell: (outcome: Outcome | undefined) => Cell;
+}
+
+/** Ratio columns: hako over each of these, when both ran. */
+const RATIO_BASES = ['mosquitto', 'aedes'];
+/** Other processes' CPU share (% of one core) above which a measurement gets a warning. */
+const DISTURBED_PCT = 25;
+
+export function renderJson(report: BenchReport): string {
+  return JSON.stringify(report, null, 2);
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const names = report.brokers.map((b) => b.name);
+  const bases = names.includes('hako') ? RATIO_BASES.filter((b) => names.includes(b)) : [];
+  const header = [
+    `scenario (${report.options.payload}-byte payloads)`,
+    ...report.brokers.map((b) => b.label),
+    ...bases.map((b) => `hako/${b}`),
+  ];
+  const lines = [tableRow(header), tableRow(header.map(() => '---'))];
+  const notes: string[] = [];
+  for (const scenario of report.scenarios) {
+    for (const row of rowsFor(scenario)) {
+      const cells = names.map((name) => row.cell(scenario.outcomes[name]));
+      const valueOf = (name: string): number | null => cells[names.indexOf(name)]?.value ?? null;
+      const ratios = bases.map((base) => ratio(valueOf('hako'), valueOf(base)));
+      lines.push(tableRow([row.label, ...cells.map((c) => c.text), ...ratios]));
+    }
+    for (const name of names) notes.push(...notesFor(scenario, name));
+  }
+  const out = [summaryLine(report), '', ...lines];
+  const cpu = renderCpuTable(report);
+  if (cpu.length > 0) {
+    out.push('', 'CPU in the measurement window, % of one core: broker / load generator / everything else.', '');
+    out.push(...cpu);
+  }
+  if (notes.length > 0) out.push('', ...[...new Set(notes)].map((n) => `- ${n}`));
+  return out.join('\n');
+}
+
+function summaryLine(report: BenchReport): string {
+  const { machine, options: o } = report;
+  return (
+    `hako bench, ${report.startedAt}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, MQTT level ` +
+    `${o.protocol}, ${o.seconds} s measured after ${o.warmupSeconds} s warm-up` +
+    `${o.repeat > 1 ? ` (median of ${o.repeat})` : ''}, QoS 1 window ${o.window}, end-to-end window ` +
+    `${o.endToEndWindow}; took ${report.elapsedSeconds} s. Ratios > 1 favour hako for msg/s, < 1 otherwise.`
+  );
+}
+
+function rowsFor(scenario: ScenarioReport): Row[] {
+  if (scenario.kind === 'throughput') return [{ label: `${scenario.title} (msg/s)`, cell: throughputCell }];
+  if (scenario.kind === 'latency') {
+    const at = `at ${formatCount(scenario.rate ?? 0)} msg/s`;
+    return [
+      { label: `${scenario.title}: p50 ${at} (ms)`, cell: (o) => latencyCell(o, 'p50Ms') },
+      { label: `${scenario.title}: p99 ${at} (ms)`, cell: (o) => latencyCell(o, 'p99Ms') },
+    ];
+  }
+  const connections = Object.values(scenario.outcomes).flatMap((o) =>
+    o.ok && o.result.kind === 'idle' ? [o.result.connections] : [],
+  )[0];
+  const count = connections === undefined ? '' : `${connections.toLocaleString('en-US')} `;
+  return [
+    { label: `broker RSS with ${count}idle connections (MiB)`, cell: (o) => idleCell(o, rssMiB, 1) },
+    { label: 'RSS growth per idle connection (KiB)', cell: (o) => idleCell(o, (r) => r.perConnectionKiB, 2) },
+  ];
+}
+
+const rssMiB = (r: IdleResult): number => r.rssAfterKiB / 1024;
+
+function throughputCell(outcome: Outcome | undefined): Cell {
+  const r = throughputOf(outcome);
+  if (r === null) return failedCell(outcome);
+  const mark = !r.ok ? ' ✗' : r.lost > 0 ? ' †' : '';
+  return { text: formatCount(r.deliveredPerSec) + mark, value: r.ok ? r.deliveredPerSec : null };
+}
+
+function latencyCell(outcome: Outcome | undefined, key: 'p50Ms' | 'p99Ms'): Cell {
+  const r = throughputOf(outcome);
+  if (r === null) return failedCell(outcome);
+  const value = r.latency[key];
+  return { text: value.toFixed(value < 10 ? 2 : 1) + (r.ok ? '' : ' ✗'), value: r.ok ? value : null };
+}
+
+function idleCell(outcome: Outcome | undefined, pick: (r: IdleResult) => number, digits: number): Cell {
+  if (outcome === undefined || !outcome.ok || outcome.result.kind !== 'idle') return failedCell(outcome);
+  const value = pick(outcome.result);
+  return { text: value.toFixed(digits) + (outcome.result.ok ? '' : ' ✗'), value: outcome.result.ok ? value : null };
+}
+
+function failedCell(outcome: Outcome | undefined): Cell {
+  if (outcome === undefined) return { text: '—', value: null };
+  const reason = outcome.ok ? 'unexpected result' : outcome.error;
+  return { text: `failed: ${reason.length <= 60 ? reason : `${reason.slice(0, 59)}…`}`, value: null };
+}
+
+function throughputOf(outcome: Outcome | undefined): ThroughputResult | null {
+  return outcome?.ok === true && outcome.result.kind === 'throughput' ? outcome.result : null;
+}
+
+function notesFor(scenario: ScenarioReport, name: string): string[] {
+  const outcome = scenario.outcomes[name];
+  if (outcome === undefined) return [];
+  if (!outcome.ok) return [`${name}: failed: ${outcome.error}`];
+  const r = outcome.result;
+  const notes = r.problems.map((p) => `✗ ${name}, ${scenario.id}: ${p}`);
+  if (r.kind === 'throughput' && r.lost > 0) {
+    notes.push(`† ${name}, ${scenario.id}: lost ${r.lost} of ${r.expected} QoS 0 deliveries`);
+  }
+  if (r.kind === 'throughput' && r.cpu.otherPct > DISTURBED_PCT) {
+    notes.push(`${name}, ${scenario.id}: disturbed, other processes used ${r.cpu.otherPct}% of a core`);
+  }
+  return notes;
+}
+
+function renderCpuTable(report: BenchReport): string[] {
+  const scenarios = report.scenarios.filter((s) => s.kind !== 'idle');
+  if (scenarios.length === 0) return [];
+  const header = ['scenario', ...report.brokers.map((b) => b.name)];
+  const lines = [tableRow(header), tableRow(header.map(() => '---'))];
+  for (const scenario of scenarios) {
+    const cells = report.brokers.map((b) => {
+      const cpu = throughputOf(scenario.outcomes[b.name])?.cpu;
+      return cpu === undefined ? '—' : [cpu.brokerPct, cpu.loadPct, cpu.otherPct].map(Math.round).join(' / ');
+    });
+    lines.push(tableRow([scenario.id, ...cells]));
+  }
+  return lines;
+}
+
+function ratio(hako: number | null, base: number | null): string {
+  return hako === null || base === null || base === 0 ? '—' : `${(hako / base).toFixed(2)}×`;
+}
+
+function formatCount(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(2)}M`;
+  if (n >= 1000) return `${(n / 1000).toFixed(1)}k`;
+  return String(Math.round(n));
+}
+
+const tableRow = (cells: string[]): string => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
