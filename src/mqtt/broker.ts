@@ -142,13 +142,14 @@ export class Broker {
     let session = this.#sessions.get(clientId);
     const previous = session?.link as Channel | undefined;
     if (previous !== undefined) {
-      // The new connection wins [MQTT-3.1.4-3]; the old one's will waits out its delay only if the session goes on.
+      // The new connection wins [MQTT-3.1.4-3].
       previous.session = undefined;
-      const keepWill = !cleanStart && (previous.will?.delay ?? 0) > 0;
       this.#channels.delete(previous);
       previous.disconnect(ReasonCode.SessionTakenOver, 'another connection with the same client id', false);
-      if (previous.will !== undefined && !keepWill) this.#publishWill(previous.will);
-      else if (previous.will !== undefined) this.#scheduleWill(clientId, previous.will, Math.min(previous.will.delay, expiryInterval));
+      // The old connection's will goes out now when its session ends here or it has no delay; a delayed will
+      // is cancelled by this very connection to the same session [MQTT-3.1.3-9].
+      const will = previous.will;
+      if (will !== undefined && (cleanStart || will.delay === 0)) this.#publishWill(will);
       if (session !== undefined) session.link = undefined;
     }
     // A will waiting out its delay: a clean start ends its session, which sends it now [MQTT-3.1.2-8]; a resume cancels it.
@@ -168,12 +169,9 @@ export class Broker {
       sessionPresent = true;
       if (session.expiryTimer !== undefined) clearTimeout(session.expiryTimer);
       session.expiryTimer = undefined;
-      const wasPersistent = session.persistent;
       session.protocolVersion = channel.protocolVersion;
       session.disconnectedAt = undefined;
-      session.expiryInterval = expiryInterval;
-      if (session.persistent) session.persist(!wasPersistent);
-      else if (wasPersistent) session.forget();
+      this.setSessionExpiry(session, expiryInterval);
     }
     return { session, sessionPresent };
   }
@@ -185,6 +183,7 @@ export class Broker {
     session.resume(channel);
   }
 
+  /** Changes how long a session outlives its connection, writing it to the store or removing it from there. */
   setSessionExpiry(session: Session, expiryInterval: number): void {
     const wasPersistent = session.persistent;
     session.expiryInterval = expiryInterval;
