@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { IConnectPacket, IDisconnectPacket, IPublishPacket, IPubrelPacket, ISubackPacket, Packet, QoS } from 'mqtt-packet';
+import type { IConnectPacket, IDisconnectPacket, IPublishPacket, IPubrelPacket, ISubackPacket, QoS } from 'mqtt-packet';
 import { startTestHako, type TestHako } from '../helpers/hako.js';
 import { RawClient, type ProtocolVersion } from '../helpers/raw-client.js';
 

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IConnectPacket, IDisconnectPacket, IPublishPacket, ISubackPacket, Packet } from 'mqtt-packet';
+import type { IConnectPacket, IDisconnectPacket, IPublishPacket, ISubackPacket } from 'mqtt-packet';
 import { startTestHako, type TestHako } from '../helpers/hako.js';
 import { RawClient, type ProtocolVersion } from '../helpers/raw-client.js';
 

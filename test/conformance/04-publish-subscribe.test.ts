@@ -8,7 +8,7 @@
  */
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IConnectPacket, IDisconnectPacket, IPublishPacket, ISubackPacket, ISubscription, IUnsubackPacket, Packet, QoS } from 'mqtt-packet';
+import type { IConnectPacket, IDisconnectPacket, IPublishPacket, ISubscription, IUnsubackPacket, QoS } from 'mqtt-packet';
 import { startTestHako, type TestHako } from '../helpers/hako.js';
 import { nextPacketId, RawClient, type ProtocolVersion } from '../helpers/raw-client.js';
 

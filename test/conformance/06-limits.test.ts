@@ -10,7 +10,7 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import mqttPacket from 'mqtt-packet';
-import type { IConnectPacket, IDisconnectPacket, IPubackPacket, IPublishPacket, ISubackPacket, ISubscription, Packet, QoS } from 'mqtt-packet';
+import type { IConnectPacket, IDisconnectPacket, IPubackPacket, IPublishPacket, QoS } from 'mqtt-packet';
 import { defaultMqttSettings } from '../../src/core/config.js';
 import { startTestHako, type TestHako } from '../helpers/hako.js';
 import { nextPacketId, RawClient, type ProtocolVersion } from '../helpers/raw-client.js';
