@@ -26,12 +26,8 @@ let unique = 0;
 /** A topic no other test uses. */
 const topicFor = (name: string): string => `t04/${++unique}/${name}`;
 
-async function connect(t: TestContext, name: string, version: ProtocolVersion = 5, fields: Partial<IConnectPacket> = {}): Promise<RawClient> {
-  const { client, connack } = await RawClient.connect(hako.ports.mqtt, { clientId: `${name}-${++unique}`, ...fields }, version);
-  assert.equal(version === 5 ? connack.reasonCode : connack.returnCode, 0, `CONNACK for ${name}`);
-  t.after(() => client.destroy());
-  return client;
-}
+const connect = (t: TestContext, name: string, version: ProtocolVersion = 5, fields: Partial<IConnectPacket> = {}): Promise<RawClient> =>
+  RawClient.connectForTest(t, hako.ports.mqtt, `${name}-${++unique}`, version, fields);
 
 /** SUBSCRIBE; a bare filter is subscribed at QoS 2 in this file. Returns the SUBACK's codes. */
 const subscribe = (client: RawClient, subscriptions: ISubscription[] | string, properties?: { subscriptionIdentifier?: number }): Promise<number[]> =>

@@ -31,12 +31,8 @@ after(() => hako.close());
 let unique = 0;
 const topicFor = (name: string): string => `t05/${++unique}/${name}`;
 
-async function connect(t: TestContext, name: string, fields: Partial<IConnectPacket> = {}, version: ProtocolVersion = 5): Promise<RawClient> {
-  const { client, connack } = await RawClient.connect(hako.ports.mqtt, { clientId: `${name}-${++unique}`, ...fields }, version);
-  assert.equal(version === 5 ? connack.reasonCode : connack.returnCode, 0, `CONNACK for ${name}`);
-  t.after(() => client.destroy());
-  return client;
-}
+const connect = (t: TestContext, name: string, fields: Partial<IConnectPacket> = {}, version: ProtocolVersion = 5): Promise<RawClient> =>
+  RawClient.connectForTest(t, hako.ports.mqtt, `${name}-${++unique}`, version, fields);
 
 function publishPacket(topic: string, payload: string | Buffer, qos: QoS, properties?: IPublishPacket['properties']): IPublishPacket {
   return { cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false, ...(qos > 0 ? { messageId: nextPacketId() } : {}), ...(properties ? { properties } : {}) };

@@ -33,12 +33,8 @@ after(() => hako.close());
 let unique = 0;
 const rootFor = (name: string): string => `t06/${++unique}/${name}`;
 
-async function connect(t: TestContext, name: string, version: ProtocolVersion = 5, fields: Partial<IConnectPacket> = {}): Promise<RawClient> {
-  const { client, connack } = await RawClient.connect(hako.ports.mqtt, { clientId: `${name}-${++unique}`, ...fields }, version);
-  assert.equal(version === 5 ? connack.reasonCode : connack.returnCode, 0, `CONNACK for ${name}`);
-  t.after(() => client.destroy());
-  return client;
-}
+const connect = (t: TestContext, name: string, version: ProtocolVersion = 5, fields: Partial<IConnectPacket> = {}): Promise<RawClient> =>
+  RawClient.connectForTest(t, hako.ports.mqtt, `${name}-${++unique}`, version, fields);
 
 /** A subscriber to everything published from now on (Retain Handling 2: no stored messages). */
 async function watchAll(t: TestContext): Promise<RawClient> {

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import type { TestContext } from 'node:test';
 import mqttPacket from 'mqtt-packet';
 import type { IPubackPacket, IPublishPacket, ISubackPacket, ISubscription, Packet, QoS } from 'mqtt-packet';
 
@@ -58,6 +59,14 @@ export class RawClient {
     client.send({ cmd: 'connect', protocolVersion, protocolId: protocolVersion === 3 ? 'MQIsdp' : 'MQTT', clean: true, keepalive: 0, ...connect });
     const connack = (await client.next('connack')) as mqttPacket.IConnackPacket;
     return { client, connack };
+  }
+
+  /** Connects a client that is destroyed when test `t` ends, asserting that CONNACK accepted it. */
+  static async connectForTest(t: TestContext, port: number, clientId: string, protocolVersion: ProtocolVersion = 5, fields: Partial<mqttPacket.IConnectPacket> = {}): Promise<RawClient> {
+    const { client, connack } = await RawClient.connect(port, { clientId, ...fields }, protocolVersion);
+    assert.equal(protocolVersion === 5 ? connack.reasonCode : connack.returnCode, 0, `CONNACK for ${clientId}`);
+    t.after(() => client.destroy());
+    return client;
   }
 
   get isClosed(): boolean {

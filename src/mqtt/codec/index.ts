@@ -46,7 +46,7 @@ export interface Decoder {
 /**
  * mqtt-packet buffers input in a `bl` BufferListStream: a full Duplex stream (≈1 KiB) per connection,
  * of which it only uses the byte-list methods (append, consume, slice, readUInt*), all defined on the
- * plain `BufferList` class the stream extends. With thousands of idle connections that is most of the
+ * plain `BufferList` class whose methods the stream mixes in. With thousands of idle connections that is most of the
  * parser's memory, so each parser gets a plain BufferList from mqtt-packet's own copy of `bl`.
  */
 const PlainBufferList = loadPlainBufferList();
@@ -69,7 +69,6 @@ interface MqttPacketParser {
   on(event: 'packet', listener: (packet: Packet) => void): void;
   on(event: 'error', listener: (error: Error) => void): void;
   parse(chunk: Buffer): number;
-  packet: { length: number };
   _list: unknown;
 }
 
