@@ -21,10 +21,18 @@ import { SqliteRetainedStore } from './mqtt/session/sqlite-retained-store.js';
 import { MemorySessionStore } from './mqtt/session/memory-session-store.js';
 import { MemoryRetainedStore } from './mqtt/session/memory-retained-store.js';
 import type { RetainedStore, SessionStore } from './mqtt/session/store.js';
+import { createTlsServer } from './mqtt/transport/tls.js';
+import { ChangeFeed } from './core/change-feed.js';
+import { MemoryRecordStore, type RecordStore } from './store/records.js';
+import { SqliteRecordStore } from './store/sqlite-records.js';
+import { Registry } from './registry/registry.js';
+import { startIdentity, type Identity } from './iam/identity.js';
+import { arnsFor } from './iam/arns.js';
+import { registerApis } from './http/apis.js';
 
 export interface Ports {
   mqtt: number;
-  mqtts: number | null;
+  mqtts: number;
   http: number;
 }
 
@@ -32,6 +40,8 @@ export interface RunningHako {
   readonly ports: Ports;
   readonly broker: Broker;
   readonly hooks: Hooks;
+  readonly identity: Identity;
+  readonly registry: Registry;
   /** Drains connections, flushes state, closes stores. */
   stop(): Promise<void>;
 }
@@ -39,12 +49,13 @@ export interface RunningHako {
 interface Stores {
   sessions: SessionStore;
   retained: RetainedStore;
+  records: RecordStore;
   close(): void;
 }
 
 function openStores(config: HakoConfig): Stores {
   if (config.store === 'memory') {
-    return { sessions: new MemorySessionStore(), retained: new MemoryRetainedStore(), close: () => undefined };
+    return { sessions: new MemorySessionStore(), retained: new MemoryRetainedStore(), records: new MemoryRecordStore(), close: () => undefined };
   }
   if (config.store !== 'sqlite') throw new HakoError('STORE_UNSUPPORTED', [config.store]);
   const file = path.join(config.dataDir, 'hako.db');
@@ -55,7 +66,7 @@ function openStores(config: HakoConfig): Stores {
     if (error instanceof HakoError) throw error;
     throw new HakoError('DATA_DIR_UNUSABLE', [config.dataDir, `cannot open ${file}: ${(error as Error).message}`], { cause: error });
   }
-  return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), close: () => db.close() };
+  return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), records: new SqliteRecordStore(db), close: () => db.close() };
 }
 
 function prepareDataDir(dataDir: string): void {
@@ -100,6 +111,28 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   const stores = openStores(config);
   const hooks = new Hooks((name, error) => logger.error({ err: error, hook: name }, 'hook listener failed'));
   const allowAnonymous = isLoopbackHost(config.host);
+  const changes = new ChangeFeed();
+  const arns = arnsFor(config.region, config.account);
+  const registry = new Registry({ records: stores.records, clock, changes, thingArn: arns.thing });
+  let identity: Identity;
+  try {
+    await registry.start();
+    identity = await startIdentity({
+      dataDir: config.dataDir,
+      region: config.region,
+      account: config.account,
+      settings: config.iam,
+      anonymousAllowed: allowAnonymous,
+      records: stores.records,
+      registry,
+      changes,
+      clock,
+      logger,
+    });
+  } catch (error) {
+    stores.close();
+    throw error;
+  }
   const broker = new Broker({
     settings: config.mqtt,
     sessionStore: stores.sessions,
@@ -107,12 +140,33 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     hooks,
     logger: logger.child({ component: 'mqtt' }),
     clock,
-    allowAnonymous,
+    authenticator: identity.authorizer,
+  });
+  // A certificate that may no longer connect loses its live connections now, not at their next CONNECT.
+  identity.certificates.onRevoked((certificateId, reason) => {
+    const closed = broker.disconnectPrincipal(arns.cert(certificateId), reason);
+    if (closed > 0) logger.info({ certificateId, closed }, `closed ${closed} connection(s): ${reason}`);
   });
   let ready = false;
   const mqttLogger = logger.child({ component: 'mqtt' });
+  const iamMetrics = { tlsRefused: 0, signaturesRefused: 0 };
   const accept = (stream: Parameters<typeof openConnection>[1]): void => void openConnection(broker, stream, clock, mqttLogger);
   const tcp = createTcpServer(accept);
+  const tls = createTlsServer(
+    {
+      key: identity.tls.privateKeyPem,
+      cert: identity.tls.certificatePem,
+      caCertificates: () => identity.certificates.activeCaPems(),
+      verify: (presented) => identity.verifyPeer(presented),
+      onRefused: (remote, reason) => {
+        iamMetrics.tlsRefused++;
+        mqttLogger.warn({ remote }, `refused MQTT/TLS client: ${reason}`);
+      },
+    },
+    accept,
+  );
+  identity.certificates.onCaChange(() => tls.refreshCaCertificates());
+  const denied = identity.authorizer.metrics.denied;
   const http = createHttpServer({
     logger,
     isReady: () => ready,
@@ -126,13 +180,28 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       hako_mqtt_messages_dropped_too_large_total: broker.metrics.messagesDropped.packet_too_large,
       hako_mqtt_messages_dropped_expired_total: broker.metrics.messagesDropped.expired,
       hako_mqtt_messages_dropped_slow_consumer_total: broker.metrics.messagesDropped.slow_consumer,
+      hako_iam_denied_connect_total: denied.connect,
+      hako_iam_denied_publish_total: denied.publish,
+      hako_iam_denied_retain_publish_total: denied.retain,
+      hako_iam_denied_subscribe_total: denied.subscribe,
+      hako_iam_denied_receive_total: denied.receive,
+      hako_iam_tls_refused_total: iamMetrics.tlsRefused,
+      hako_http_signatures_refused_total: iamMetrics.signaturesRefused,
     }),
+  });
+  registerApis(http, {
+    identity,
+    registry,
+    logger: logger.child({ component: 'http' }),
+    now: () => clock.now(),
+    maxClockSkewMs: config.iam.maxClockSkew * 1000,
+    metrics: iamMetrics,
   });
   const wss = attachWebSocket(http.server, '/mqtt', config.mqtt.maxPacketSize, accept);
 
   const stopStarted = async (): Promise<void> => {
     // Stop listening first, but disconnect the clients before waiting: server.close() waits for every socket.
-    const listenersClosed = Promise.all([tcp.listening ? closeServer(tcp) : undefined, http.close()]);
+    const listenersClosed = Promise.all([tcp.listening ? closeServer(tcp) : undefined, tls.listening ? closeServer(tls) : undefined, http.close()]);
     listenersClosed.catch(() => undefined); // awaited below; this only keeps an early rejection from being unhandled
     await broker.stop();
     // After broker.stop, so WebSocket clients got their DISCONNECT (v5: 0x8B) like TCP ones.
@@ -141,25 +210,31 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     await listenersClosed;
     await stores.sessions.close();
     await stores.retained.close();
+    await stores.records.close();
     stores.close();
   };
 
   try {
     await broker.start();
     const mqttPort = await listen(tcp, 'MQTT', config.host, config.mqttPort, 'mqttPort');
+    const mqttsPort = await listen(tls, 'MQTT over TLS', config.host, config.mqttsPort, 'mqttsPort');
     await http.ready();
     const httpPort = await listen(http.server, 'HTTP', config.host, config.httpPort, 'httpPort');
-    // MQTT over TLS with client certificates arrives with the identity service (issue: identity and access).
-    const ports: Ports = { mqtt: mqttPort, mqtts: null, http: httpPort };
+    const ports: Ports = { mqtt: mqttPort, mqtts: mqttsPort, http: httpPort };
     writePorts(config.dataDir, ports);
     ready = true;
-    logger.info({ host: config.host, ...ports, dataDir: path.resolve(config.dataDir), store: config.store }, `hako is up: MQTT on ${config.host}:${mqttPort}, HTTP on http://${config.host}:${httpPort}`);
+    logger.info({ host: config.host, ...ports, dataDir: path.resolve(config.dataDir), store: config.store }, `hako is up: MQTT on ${config.host}:${mqttPort}, MQTT over TLS on ${config.host}:${mqttsPort}, HTTP on http://${config.host}:${httpPort}`);
+    if (identity.createdCredentialsFile !== undefined) {
+      logger.info({ credentials: path.resolve(identity.createdCredentialsFile) }, `root access key written to ${path.resolve(identity.createdCredentialsFile)} (AWS_SHARED_CREDENTIALS_FILE=${path.resolve(identity.createdCredentialsFile)} lets AWS SDKs and the hako CLI use it)`);
+    }
     if (allowAnonymous) logger.info('anonymous MQTT clients are accepted because hako listens on loopback only');
     else logger.warn(`hako listens on ${config.host}: anonymous MQTT clients are refused (CONNACK 0x87)`);
     return {
       ports,
       broker,
       hooks,
+      identity,
+      registry,
       stop: async () => {
         ready = false;
         await stopStarted();

@@ -38,8 +38,17 @@ export interface MqttSettings {
   maxSessionExpiry: number;
   /** Publishes per second a connection may send; 0 = unlimited. AWS IoT: 100. */
   maxPublishRate: number;
-  /** Topic filters whose subscription is refused (SUBACK 0x80 / 0x87), e.g. for conformance runs. */
-  denySubscribe: string[];
+}
+
+/** Identity and access (src/iam). */
+export interface IamSettings {
+  /** An IoT policy document (JSON text, or a mapping in hako.yaml) that governs anonymous MQTT clients,
+   *  which are accepted on loopback only; undefined = they may do anything. */
+  anonymousPolicy: string | undefined;
+  /** DNS names and IP addresses hako's server certificate covers besides localhost, 127.0.0.1 and ::1. */
+  serverNames: string[];
+  /** How far a SigV4 request's X-Amz-Date may be from hako's clock, seconds (AWS: 5 minutes). */
+  maxClockSkew: number;
 }
 
 export interface HakoConfig {
@@ -54,6 +63,7 @@ export interface HakoConfig {
   account: string;
   logLevel: string;
   mqtt: MqttSettings;
+  iam: IamSettings;
 }
 
 export const defaultMqttSettings: MqttSettings = {
@@ -72,7 +82,12 @@ export const defaultMqttSettings: MqttSettings = {
   persistentSessionExpiry: 3600,
   maxSessionExpiry: 7 * 24 * 3600,
   maxPublishRate: 0,
-  denySubscribe: [],
+};
+
+export const defaultIamSettings: IamSettings = {
+  anonymousPolicy: undefined,
+  serverNames: [],
+  maxClockSkew: 300,
 };
 
 export const defaultConfig: HakoConfig = {
@@ -87,10 +102,11 @@ export const defaultConfig: HakoConfig = {
   account: '000000000000',
   logLevel: 'info',
   mqtt: defaultMqttSettings,
+  iam: defaultIamSettings,
 };
 
 /** A partial config as one source (flags, environment or project file) supplies it. */
-export type ConfigLayer = Partial<Omit<HakoConfig, 'mqtt'>> & { mqtt?: Partial<MqttSettings> };
+export type ConfigLayer = Partial<Omit<HakoConfig, 'mqtt' | 'iam'>> & { mqtt?: Partial<MqttSettings>; iam?: Partial<Omit<IamSettings, 'anonymousPolicy'>> & { anonymousPolicy?: unknown } };
 
 /** The flag and environment names of each top-level setting (the table in shared/architecture.md). */
 export const settingNames = {
@@ -104,7 +120,7 @@ export const settingNames = {
   region: { flag: '--region', env: 'HAKO_REGION' },
   account: { flag: '--account', env: 'HAKO_ACCOUNT' },
   logLevel: { flag: '--log-level', env: 'HAKO_LOG_LEVEL' },
-} as const satisfies Record<keyof Omit<HakoConfig, 'mqtt'>, { flag: string; env: string }>;
+} as const satisfies Record<keyof Omit<HakoConfig, 'mqtt' | 'iam'>, { flag: string; env: string }>;
 
 const portSettings = new Set(['mqttPort', 'mqttsPort', 'httpPort']);
 
@@ -149,11 +165,12 @@ export function parsePort(value: string | number, source: string): number {
 
 /** Merges layers, highest precedence first, over the defaults, and validates the result. */
 export function resolveConfig(...layers: ConfigLayer[]): HakoConfig {
-  const merged: HakoConfig = { ...defaultConfig, mqtt: { ...defaultMqttSettings } };
+  const merged: HakoConfig = { ...defaultConfig, mqtt: { ...defaultMqttSettings }, iam: { ...defaultIamSettings } };
   for (const layer of [...layers].reverse()) {
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
       if (key === 'mqtt') Object.assign(merged.mqtt, value);
+      else if (key === 'iam') Object.assign(merged.iam, value);
       else if (key in defaultConfig) (merged as unknown as Record<string, unknown>)[key] = value;
       else throw new HakoError('CONFIG_INVALID', [`unknown setting "${key}"`]);
     }
@@ -168,11 +185,7 @@ function validateConfig(config: HakoConfig): void {
   }
   for (const [key, value] of Object.entries(config.mqtt)) {
     if (!(key in defaultMqttSettings)) throw new HakoError('CONFIG_INVALID', [`unknown setting "mqtt.${key}"`]);
-    if (key === 'denySubscribe') {
-      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-        throw new HakoError('CONFIG_INVALID', ['mqtt.denySubscribe must be a list of topic filters']);
-      }
-    } else if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
       throw new HakoError('CONFIG_INVALID', [`mqtt.${key} must be a whole number ≥ 0, got ${JSON.stringify(value)}`]);
     }
   }
@@ -180,6 +193,23 @@ function validateConfig(config: HakoConfig): void {
     throw new HakoError('CONFIG_INVALID', ['mqtt.receiveMaximum must be from 1 to 65535']);
   }
   if (config.mqtt.topicAliasMaximum > 65535) throw new HakoError('CONFIG_INVALID', ['mqtt.topicAliasMaximum must be at most 65535']);
+  validateIam(config.iam);
+}
+
+function validateIam(iam: IamSettings): void {
+  for (const key of Object.keys(iam)) {
+    if (!(key in defaultIamSettings)) throw new HakoError('CONFIG_INVALID', [`unknown setting "iam.${key}"`]);
+  }
+  const policy: unknown = iam.anonymousPolicy;
+  // A mapping in hako.yaml is the document itself; identity parses and checks it at start.
+  if (policy !== undefined && policy !== null && typeof policy === 'object') iam.anonymousPolicy = JSON.stringify(policy);
+  else if (policy !== undefined && typeof policy !== 'string') throw new HakoError('CONFIG_INVALID', ['iam.anonymousPolicy must be a policy document (a mapping or JSON text)']);
+  if (!Array.isArray(iam.serverNames) || !iam.serverNames.every((name) => typeof name === 'string' && name !== '')) {
+    throw new HakoError('CONFIG_INVALID', ['iam.serverNames must be a list of host names or IP addresses']);
+  }
+  if (typeof iam.maxClockSkew !== 'number' || !Number.isInteger(iam.maxClockSkew) || iam.maxClockSkew < 1) {
+    throw new HakoError('CONFIG_INVALID', [`iam.maxClockSkew must be a whole number of seconds ≥ 1, got ${JSON.stringify(iam.maxClockSkew)}`]);
+  }
 }
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);

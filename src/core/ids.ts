@@ -9,3 +9,8 @@ export function newAssignedClientId(): string {
 export function newRequestId(): string {
   return randomUUID();
 }
+
+/** A thing id, a policy generation id and the like: AWS uses UUIDs or long hex strings for these. */
+export function newResourceId(): string {
+  return randomUUID();
+}

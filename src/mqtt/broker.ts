@@ -17,6 +17,7 @@ import { Journal } from './session/journal.js';
 import { Session, type DropReason } from './session/session.js';
 import type { RetainedStore, SessionStore, SubscriptionOptions } from './session/store.js';
 import type { Channel, Will } from './channel/channel.js';
+import type { Authenticator } from './auth.js';
 
 export interface BrokerDeps {
   settings: MqttSettings;
@@ -25,8 +26,8 @@ export interface BrokerDeps {
   hooks: Hooks;
   logger: Logger;
   clock: Clock;
-  /** Anonymous clients are accepted only while hako listens on loopback (until identity lands). */
-  allowAnonymous: boolean;
+  /** Decides every CONNECT; its answer governs what the connection may publish, subscribe and receive. */
+  authenticator: Authenticator;
 }
 
 export interface BrokerMetrics {
@@ -49,7 +50,7 @@ interface Match {
 
 export class Broker {
   readonly settings: MqttSettings;
-  readonly allowAnonymous: boolean;
+  readonly authenticator: Authenticator;
   readonly metrics: BrokerMetrics = { messagesPublished: 0, messagesDelivered: 0, messagesDropped: { queue_full: 0, packet_too_large: 0, expired: 0, slow_consumer: 0 } };
   readonly #sessions = new Map<string, Session>();
   readonly #channels = new Set<Channel>();
@@ -68,7 +69,7 @@ export class Broker {
   constructor(deps: BrokerDeps) {
     this.#deps = deps;
     this.settings = deps.settings;
-    this.allowAnonymous = deps.allowAnonymous;
+    this.authenticator = deps.authenticator;
     this.#log = deps.logger;
     this.#router = new Router<SubscriptionOptions>((clientId) => this.#sessions.get(clientId)?.link !== undefined);
     this.#journal = new Journal(
@@ -173,6 +174,7 @@ export class Broker {
       session.disconnectedAt = undefined;
       this.setSessionExpiry(session, expiryInterval);
     }
+    session.access = channel.access;
     return { session, sessionPresent };
   }
 
@@ -322,6 +324,7 @@ export class Broker {
     const ids = options.subscriptionId === undefined ? undefined : [options.subscriptionId];
     const deliver = (message: Message): void => {
       if (isExpired(message, now)) return;
+      if (session.access !== undefined && !session.access.allows('receive', message.topic)) return;
       session.deliver(message, Math.min(message.qos, options.qos) as QoS, true, ids);
     };
     if (!filter.includes('+') && !filter.includes('#')) {
@@ -373,6 +376,8 @@ export class Broker {
     for (const [clientId, match] of matches) {
       const session = this.#sessions.get(clientId);
       if (session === undefined) continue;
+      // iot:Receive is checked per delivery, so a policy change reaches live subscriptions (specs §5.3).
+      if (session.access !== undefined && !session.access.allows('receive', message.topic)) continue;
       const qos = (message.qos < match.qos ? message.qos : match.qos) as QoS;
       try {
         // Live messages carry RETAIN 0 unless the subscription asked for Retain As Published [MQTT-3.3.1-12, MQTT-3.3.1-13].
@@ -397,6 +402,17 @@ export class Broker {
 
   retainedCount(): number {
     return this.#retained.size;
+  }
+
+  /** Ends every connection of a principal whose certificate was deactivated, revoked or lost its CA. */
+  disconnectPrincipal(principal: string, reason: string): number {
+    let closed = 0;
+    for (const channel of [...this.#channels]) {
+      if (channel.access?.principal !== principal) continue;
+      channel.disconnect(ReasonCode.NotAuthorized, reason);
+      closed++;
+    }
+    return closed;
   }
 
   // ── keep-alive ──────────────────────────────────────────────────────────────────────────────────

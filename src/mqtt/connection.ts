@@ -8,6 +8,7 @@ import { createDecoder } from './codec/index.js';
 import { ReasonCode } from './codec/reason-codes.js';
 import { Channel, type Outlet } from './channel/channel.js';
 import type { Broker } from './broker.js';
+import type { PeerIdentity } from './auth.js';
 
 /** What a transport offers: raw bytes in, raw bytes out. */
 export interface ByteStream {
@@ -17,13 +18,15 @@ export interface ByteStream {
   write(data: Buffer): void;
   end(): void;
   readonly remoteAddress: string;
+  /** Set by transports that verify the peer before MQTT starts (TLS with client certificates). */
+  readonly peer?: PeerIdentity | undefined;
 }
 
 /** MQTT 3.1.1 CONNACK "unacceptable protocol version" [MQTT-3.1.2-2], sent before the version is known. */
 const CONNACK_UNACCEPTABLE_PROTOCOL = Buffer.from([0x20, 0x02, 0x00, 0x01]);
 
 export function openConnection(broker: Broker, stream: ByteStream, clock: Clock, logger: Logger): Channel {
-  const outlet: Outlet = { write: (data) => stream.write(data), end: () => stream.end(), bufferedBytes: () => stream.bufferedBytes(), remoteAddress: stream.remoteAddress };
+  const outlet: Outlet = { write: (data) => stream.write(data), end: () => stream.end(), bufferedBytes: () => stream.bufferedBytes(), remoteAddress: stream.remoteAddress, peer: stream.peer };
   const channel = new Channel(broker, outlet, broker.settings, logger, clock.monotonic());
   broker.addChannel(channel);
   const decoder = createDecoder(

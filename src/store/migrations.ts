@@ -76,7 +76,19 @@ CREATE TABLE mqtt_retained (
 ) STRICT;
 `;
 
+// Identity and registry state: small, read whole at start and written one record at a time
+// (`store/records.ts`), so one generic table serves every collection.
+const records = `
+CREATE TABLE records (
+  collection TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  PRIMARY KEY (collection, key)
+) STRICT, WITHOUT ROWID;
+`;
+
 /** Every migration hako knows, in version order. Append only. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'mqtt sessions and retained messages', sql: mqttSessions },
+  { version: 2, name: 'identity and registry records', sql: records },
 ];

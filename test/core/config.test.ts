@@ -48,7 +48,9 @@ const invalid: Array<[string, () => unknown, RegExp]> = [
   ['unknown mqtt setting', () => resolveConfig({ mqtt: { maxFoo: 1 } as never }), /unknown setting "mqtt.maxFoo"/],
   ['negative limit', () => resolveConfig({ mqtt: { maxPayloadSize: -1 } }), /mqtt.maxPayloadSize must be a whole number/],
   ['receive maximum 0', () => resolveConfig({ mqtt: { receiveMaximum: 0 } }), /receiveMaximum must be from 1 to 65535/],
-  ['denySubscribe not a list', () => resolveConfig({ mqtt: { denySubscribe: 'x' as never } }), /denySubscribe must be a list/],
+  ['iam.serverNames not a list', () => resolveConfig({ iam: { serverNames: 'x' as never } }), /iam.serverNames must be a list/],
+  ['iam.anonymousPolicy a number', () => resolveConfig({ iam: { anonymousPolicy: 3 } }), /iam.anonymousPolicy must be a policy document/],
+  ['unknown iam setting', () => resolveConfig({ iam: { nope: 1 } as never }), /unknown setting "iam.nope"/],
 ];
 for (const [name, run, message] of invalid) {
   test(`invalid configuration is refused with a specific message: ${name}`, () => {

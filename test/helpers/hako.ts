@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveConfig, type ConfigLayer, type HakoConfig } from '../../src/core/config.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { silentLogger, type Logger } from '../../src/core/logger.js';
 import { startHako, type RunningHako } from '../../src/main.js';
 
 export interface TestHako extends RunningHako {
@@ -16,10 +16,10 @@ export interface TestHako extends RunningHako {
 }
 
 /** Starts hako with a fresh data directory (SQLite store unless `store: 'memory'`) and ports 0. */
-export async function startTestHako(layer: ConfigLayer = {}, dataDir?: string): Promise<TestHako> {
+export async function startTestHako(layer: ConfigLayer = {}, dataDir?: string, logger: Logger = silentLogger()): Promise<TestHako> {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'hako-test-'));
   const config = resolveConfig({ mqttPort: 0, httpPort: 0, mqttsPort: 0, ...layer, dataDir: dir, mqtt: { ...layer.mqtt } });
-  const hako = await startHako(config, silentLogger());
+  const hako = await startHako(config, logger);
   let closed = false;
   return Object.assign(hako, {
     config,

@@ -18,7 +18,7 @@ export const hakoBin = path.join(repoRoot, 'bin', 'hako.js');
 
 export interface Ports {
   mqtt: number;
-  mqtts: number | null;
+  mqtts: number;
   http: number;
 }
 
@@ -103,7 +103,7 @@ export async function waitForPorts(hako: HakoProcess, dataDir: string, timeoutMs
 /** Starts hako on free ports with the given data directory and waits until it is listening. */
 export async function startHakoProcess(t: TestContext, dataDir: string, extraArgs: string[] = []): Promise<{ hako: HakoProcess; ports: Ports }> {
   rmSync(path.join(dataDir, 'ports.json'), { force: true }); // a previous run's file must not be mistaken for this one's
-  const hako = spawnHako(t, { args: ['--data-dir', dataDir, '--mqtt-port', '0', '--http-port', '0', '--log-level', 'warn', ...extraArgs] });
+  const hako = spawnHako(t, { args: ['--data-dir', dataDir, '--mqtt-port', '0', '--http-port', '0', '--mqtts-port', '0', '--log-level', 'warn', ...extraArgs] });
   const ports = await waitForPorts(hako, dataDir);
   return { hako, ports };
 }

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { TestContext } from 'node:test';
 import mqttPacket from 'mqtt-packet';
 import type { IPubackPacket, IPublishPacket, ISubackPacket, ISubscription, Packet, QoS } from 'mqtt-packet';
@@ -54,8 +55,29 @@ export class RawClient {
   }
 
   /** Opens a connection, sends CONNECT and returns once CONNACK arrives. */
+  /** Opens a TLS connection (to hako's mqtts port: `servername` localhost, which its certificate names). */
+  static async openTls(port: number, options: tls.ConnectionOptions, protocolVersion: ProtocolVersion = 5): Promise<RawClient> {
+    const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ...options });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', resolve);
+      socket.once('error', reject);
+    });
+    return new RawClient(socket, protocolVersion);
+  }
+
   static async connect(port: number, connect: Partial<mqttPacket.IConnectPacket> & { clientId: string }, protocolVersion: ProtocolVersion = 5): Promise<{ client: RawClient; connack: mqttPacket.IConnackPacket }> {
-    const client = await RawClient.open(port, protocolVersion);
+    return (await RawClient.open(port, protocolVersion)).handshake(connect);
+  }
+
+  /** Like `connect`, over TLS with the given client certificate options. */
+  static async connectTls(port: number, options: tls.ConnectionOptions, connect: Partial<mqttPacket.IConnectPacket> & { clientId: string }, protocolVersion: ProtocolVersion = 5): Promise<{ client: RawClient; connack: mqttPacket.IConnackPacket }> {
+    return (await RawClient.openTls(port, options, protocolVersion)).handshake(connect);
+  }
+
+  /** Sends CONNECT and returns once CONNACK arrives. */
+  async handshake(connect: Partial<mqttPacket.IConnectPacket> & { clientId: string }): Promise<{ client: RawClient; connack: mqttPacket.IConnackPacket }> {
+    const client = this;
+    const { protocolVersion } = this;
     client.send({ cmd: 'connect', protocolVersion, protocolId: protocolVersion === 3 ? 'MQIsdp' : 'MQTT', clean: true, keepalive: 0, ...connect });
     const connack = (await client.next('connack')) as mqttPacket.IConnackPacket;
     return { client, connack };

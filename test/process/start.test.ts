@@ -93,10 +93,8 @@ async function webSocketRefusal(url: string, subprotocol: string): Promise<Error
 test('start with ports 0: ports.json has the real ports, /healthz is ok, MQTT answers on TCP and WebSocket', async (t) => {
   const dataDir = tempDir(t);
   const { ports } = await startHakoProcess(t, dataDir);
-  assert.equal(ports.mqtts, null);
-  assert.ok(Number.isInteger(ports.mqtt) && ports.mqtt > 0, `mqtt port ${ports.mqtt}`);
-  assert.ok(Number.isInteger(ports.http) && ports.http > 0, `http port ${ports.http}`);
-  assert.notEqual(ports.mqtt, ports.http);
+  for (const [name, port] of Object.entries(ports)) assert.ok(Number.isInteger(port) && port > 0, `${name} port ${port}`);
+  assert.equal(new Set(Object.values(ports)).size, 3, `three distinct ports: ${JSON.stringify(ports)}`);
 
   const health = await get(ports.http, '/healthz');
   assert.equal(health.status, 200);
@@ -137,16 +135,23 @@ test('defaults (npm start): no flags in an empty directory → 127.0.0.1:1883 an
   } catch (error) {
     assert.fail(`hako did not start with its defaults (it needs 127.0.0.1:1883 and 127.0.0.1:8080 free on this machine): ${(error as Error).message}`);
   }
-  assert.deepEqual(ports, { mqtt: 1883, mqtts: null, http: 8080 });
+  assert.deepEqual(ports, { mqtt: 1883, mqtts: 8883, http: 8080 });
   assert.ok(existsSync(path.join(dataDir, 'hako.db')), 'hako.db in ./.hako');
   assert.equal((statSync(dataDir).mode & 0o777).toString(8), '700');
+  // First start: the CA, the server certificate and the root access key, secrets readable by the owner only.
+  for (const [file, mode] of [['ca.pem', null], ['server.pem', null], ['ca.key', '600'], ['server.key', '600'], ['credentials', '600']] as const) {
+    assert.ok(existsSync(path.join(dataDir, file)), `${file} in ./.hako`);
+    if (mode !== null) assert.equal((statSync(path.join(dataDir, file)).mode & 0o777).toString(8), mode, `mode of ${file}`);
+  }
+  assert.match(readFileSync(path.join(dataDir, 'credentials'), 'utf8'), /^\[default\]\naws_access_key_id = AKIA[A-Z2-7]{16}\naws_secret_access_key = \S{40}\n/);
 
   const { client, connack } = await RawClient.connect(1883, { clientId: 'defaults' }, 4);
   assert.equal(connack.returnCode, 0);
   await client.disconnect();
   const health = await get(8080, '/healthz');
   assert.equal(health.status, 200);
-  assert.match(hako.stdout(), /hako is up: MQTT on 127\.0\.0\.1:1883, HTTP on http:\/\/127\.0\.0\.1:8080/);
+  assert.match(hako.stdout(), /hako is up: MQTT on 127\.0\.0\.1:1883, MQTT over TLS on 127\.0\.0\.1:8883, HTTP on http:\/\/127\.0\.0\.1:8080/);
+  assert.match(hako.stdout(), /root access key written to \S+\/\.hako\/credentials/);
 
   hako.child.kill('SIGTERM');
   assert.deepEqual(await waitForExit(hako), { code: 0, signal: null });
@@ -160,13 +165,13 @@ test('precedence: a flag beats HAKO_* which beats hako.yaml which beats the defa
   const dataDir = (name: string): string => path.join(cwd, name);
 
   const yamlRead = t.test('hako.yaml in the working directory is read (over the defaults)', async (t) => {
-    const hako = spawnHako(t, { cwd, args: ['--data-dir', dataDir('yaml')], env: { HAKO_MQTT_PORT: '0' } });
+    const hako = spawnHako(t, { cwd, args: ['--data-dir', dataDir('yaml')], env: { HAKO_MQTT_PORT: '0', HAKO_MQTTS_PORT: '0' } });
     const lines = await expectStartFailure(hako);
     assert.deepEqual(lines, [`hako: HTTP port ${yamlPort} on 127.0.0.1 is already in use; choose another with --http-port or HAKO_HTTP_PORT`]);
   });
 
   const envWins = t.test('HAKO_HTTP_PORT beats hako.yaml', async (t) => {
-    const hako = spawnHako(t, { cwd, args: ['--data-dir', dataDir('env')], env: { HAKO_HTTP_PORT: '0', HAKO_MQTT_PORT: '0' } });
+    const hako = spawnHako(t, { cwd, args: ['--data-dir', dataDir('env')], env: { HAKO_HTTP_PORT: '0', HAKO_MQTT_PORT: '0', HAKO_MQTTS_PORT: '0' } });
     const ports = await waitForPorts(hako, dataDir('env'));
     assert.ok(ports.http !== yamlPort && ports.mqtt !== yamlPort, `ports ${JSON.stringify(ports)}`);
     assert.equal((await get(ports.http, '/healthz')).status, 200);
@@ -176,7 +181,7 @@ test('precedence: a flag beats HAKO_* which beats hako.yaml which beats the defa
     const hako = spawnHako(t, {
       cwd,
       args: ['--data-dir', dataDir('flag'), '--http-port', '0', '--mqtt-port', '0'],
-      env: { HAKO_HTTP_PORT: String(envPort), HAKO_MQTT_PORT: String(envPort) },
+      env: { HAKO_HTTP_PORT: String(envPort), HAKO_MQTT_PORT: String(envPort), HAKO_MQTTS_PORT: '0' },
     });
     const ports = await waitForPorts(hako, dataDir('flag'));
     assert.ok(![yamlPort, envPort].includes(ports.http) && ![yamlPort, envPort].includes(ports.mqtt), `ports ${JSON.stringify(ports)}`);
@@ -188,7 +193,7 @@ test('precedence: a flag beats HAKO_* which beats hako.yaml which beats the defa
   const dataDirs = t.test('HAKO_DATA_DIR beats hako.yaml, and --data-dir beats HAKO_DATA_DIR', async (t) => {
     const dirs = { yaml: dataDir('d-yaml'), env: dataDir('d-env'), flag: dataDir('d-flag') };
     const config = path.join(cwd, 'dirs.yaml');
-    writeFileSync(config, `dataDir: ${JSON.stringify(dirs.yaml)}\nhttpPort: 0\nmqttPort: 0\n`);
+    writeFileSync(config, `dataDir: ${JSON.stringify(dirs.yaml)}\nhttpPort: 0\nmqttPort: 0\nmqttsPort: 0\n`);
     const fromEnv = spawnHako(t, { cwd, args: ['--config', config], env: { HAKO_DATA_DIR: dirs.env } });
     await waitForPorts(fromEnv, dirs.env);
     const fromFlag = spawnHako(t, { cwd, args: ['--config', config, '--data-dir', dirs.flag], env: { HAKO_DATA_DIR: dirs.env, HAKO_CONFIG: path.join(cwd, 'missing.yaml') } });
@@ -203,14 +208,14 @@ test('a port already in use: exit code 1 and one line on stderr naming the flag 
   const cwd = tempDir(t);
 
   const mqtt = t.test('MQTT port', async (t) => {
-    const hako = spawnHako(t, { cwd, args: ['--data-dir', path.join(cwd, 'mqtt'), '--mqtt-port', String(taken), '--http-port', '0'] });
+    const hako = spawnHako(t, { cwd, args: ['--data-dir', path.join(cwd, 'mqtt'), '--mqtt-port', String(taken), '--http-port', '0', '--mqtts-port', '0'] });
     const lines = await expectStartFailure(hako);
     assert.deepEqual(lines, [`hako: MQTT port ${taken} on 127.0.0.1 is already in use; choose another with --mqtt-port or HAKO_MQTT_PORT`]);
     assert.ok(!existsSync(path.join(cwd, 'mqtt', 'ports.json')), 'no ports.json after a failed start');
   });
 
   const http = t.test('HTTP port', async (t) => {
-    const hako = spawnHako(t, { cwd, args: ['--data-dir', path.join(cwd, 'http'), '--mqtt-port', '0', '--http-port', String(taken)] });
+    const hako = spawnHako(t, { cwd, args: ['--data-dir', path.join(cwd, 'http'), '--mqtt-port', '0', '--http-port', String(taken), '--mqtts-port', '0'] });
     const lines = await expectStartFailure(hako);
     assert.deepEqual(lines, [`hako: HTTP port ${taken} on 127.0.0.1 is already in use; choose another with --http-port or HAKO_HTTP_PORT`]);
     assert.ok(!existsSync(path.join(cwd, 'http', 'ports.json')), 'no ports.json after a failed start');

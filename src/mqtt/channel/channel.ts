@@ -15,6 +15,7 @@ import type { DropReason, Session, SessionLink } from '../session/session.js';
 import type { OutboundEntry } from '../session/store.js';
 import type { Broker } from '../broker.js';
 import { dispatch } from './handlers/index.js';
+import type { ClientAccess, PeerIdentity } from '../auth.js';
 
 /** Where a channel's bytes go: a TCP/TLS socket or a WebSocket, behind the same two calls. */
 export interface Outlet {
@@ -24,6 +25,8 @@ export interface Outlet {
   /** Flushes what was written, then closes the connection. */
   end(): void;
   readonly remoteAddress: string;
+  /** Who the transport verified the peer to be (TLS client certificate, signed WebSocket), if anyone. */
+  readonly peer?: PeerIdentity | undefined;
 }
 
 /** Connection lifecycle [MQTT-3.1.0-1]: nothing but CONNECT until connected; nothing after closed. */
@@ -57,6 +60,8 @@ export class Channel implements SessionLink {
   inboundAliases: Map<number, string> | undefined;
   outboundAliases: Map<string, number> | undefined;
   will: Will | undefined;
+  /** What this client may do, decided at CONNECT; undefined = unrestricted. */
+  access: ClientAccess | undefined;
   /** QoS 1 publishes received whose PUBACK waits for the store (count towards our Receive Maximum). */
   pendingQos1Acks = 0;
   /** Publishes counted in the current one-second window, for the optional rate limit. */
@@ -77,6 +82,10 @@ export class Channel implements SessionLink {
 
   get remoteAddress(): string {
     return this.#outlet.remoteAddress;
+  }
+
+  get peer(): PeerIdentity | undefined {
+    return this.#outlet.peer;
   }
 
   get isV5(): boolean {

@@ -10,6 +10,7 @@ import type { Message, QoS } from '../message.js';
 import { isExpired } from '../message.js';
 import type { Journal } from './journal.js';
 import type { OutboundEntry, StoredSession, SubscriptionOptions } from './store.js';
+import type { ClientAccess } from '../auth.js';
 
 /** What a session needs from the connection it is attached to. */
 export interface SessionLink {
@@ -37,6 +38,9 @@ export class Session {
   readonly queue: OutboundEntry[] = [];
   readonly inboundQos2 = new Set<number>();
   link: SessionLink | undefined;
+  /** What the session's client may receive, from its latest CONNECT; undefined = unrestricted. A session
+   *  restored after a restart has none until its client connects again. */
+  access: ClientAccess | undefined;
   /** Timer that ends the session after expiryInterval once disconnected. */
   expiryTimer: NodeJS.Timeout | undefined;
   /** A full queue is logged once until it has room again, not once per dropped message. */

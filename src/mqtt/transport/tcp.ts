@@ -7,8 +7,10 @@
  */
 import net from 'node:net';
 import type { ByteStream } from '../connection.js';
+import type { PeerIdentity } from '../auth.js';
 
-export function socketStream(socket: net.Socket): ByteStream {
+/** A socket (plain or TLS) as a byte stream; `peer` is who a TLS listener verified the client to be. */
+export function socketStream(socket: net.Socket, peer?: PeerIdentity): ByteStream {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const flush = (): void => {
@@ -22,6 +24,7 @@ export function socketStream(socket: net.Socket): ByteStream {
   socket.setNoDelay(true);
   return {
     remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
+    peer,
     onData: (listener) => socket.on('data', listener),
     bufferedBytes: () => socket.writableLength + pendingBytes,
     onClose: (listener) => {

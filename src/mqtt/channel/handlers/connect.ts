@@ -71,10 +71,18 @@ const checkClientId: ConnectStep = (channel, context) => {
   return true;
 };
 
-const authenticate: ConnectStep = (channel) => {
-  if (!channel.broker.allowAnonymous) {
-    return refuse(channel, ReasonCode.NotAuthorized, 'anonymous connections are only accepted when hako listens on loopback');
-  }
+/** Identity decides, from the peer the transport verified and the client id (iot:Connect on client/<id>). */
+const authenticate: ConnectStep = (channel, context) => {
+  const decision = channel.broker.authenticator.authenticate({
+    clientId: context.clientId,
+    username: context.packet.username,
+    peer: channel.peer,
+    remoteAddress: channel.remoteAddress,
+    cleanStart: context.cleanStart,
+    hasWill: context.packet.will !== undefined,
+  });
+  if (!decision.ok) return refuse(channel, decision.reasonCode, decision.reason);
+  channel.access = decision.access;
   return true;
 };
 
@@ -109,6 +117,11 @@ const readWill: ConnectStep = (channel, context) => {
   if (!check.ok) return refuse(channel, ReasonCode.TopicNameInvalid, `will topic: ${check.reason}`);
   const payload = typeof will.payload === 'string' ? Buffer.from(will.payload) : will.payload;
   if (payload.length > channel.settings.maxPayloadSize) return refuse(channel, ReasonCode.PacketTooLarge, 'will payload exceeds the maximum payload size');
+  // The will is published on the client's behalf, so the client must be allowed to publish it (AWS checks iot:Publish).
+  const access = channel.access;
+  if (access !== undefined && (!access.allows('publish', will.topic) || (will.retain === true && !access.allows('retain', will.topic)))) {
+    return refuse(channel, ReasonCode.NotAuthorized, `not authorized to publish the will to "${will.topic}"`);
+  }
   const properties = will.properties ?? {};
   // A will's Message Expiry Interval starts when it is published, not now (MQTT 5 §3.1.3.2.4).
   const { messageExpiryInterval, ...rest } = properties;

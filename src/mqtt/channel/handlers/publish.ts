@@ -111,6 +111,11 @@ export function handlePublish(channel: Channel, packet: PublishPacket): void {
   if (!withinRateLimit(channel, channel.lastActivity)) {
     return reject(channel, packet, ReasonCode.QuotaExceeded, `more than ${channel.settings.maxPublishRate} publishes per second`);
   }
+  const access = channel.access;
+  if (access !== undefined && (!access.allows('publish', packet.topic) || (packet.retain && !access.allows('retain', packet.topic)))) {
+    // v5 QoS 1/2: PUBACK/PUBREC 0x87; otherwise the connection closes, as AWS IoT closes it (specs §2.2).
+    return reject(channel, packet, ReasonCode.NotAuthorized, `not authorized to publish to "${packet.topic}"${packet.retain ? ' with RETAIN' : ''}`);
+  }
 
   const message = toMessage(packet.topic, payload, qos, packet.retain, properties, channel.clientId, channel.broker.now());
   const { broker } = channel;

@@ -2,7 +2,7 @@
 import type { SubscribePacket } from '../../codec/index.js';
 import { ReasonCode } from '../../codec/reason-codes.js';
 import type { QoS } from '../../message.js';
-import { parseSharedFilter, topicMatches, validateTopicFilter } from '../../router/topic.js';
+import { parseSharedFilter, validateTopicFilter } from '../../router/topic.js';
 import type { SubscriptionOptions } from '../../session/store.js';
 import type { Channel } from '../channel.js';
 
@@ -43,9 +43,9 @@ export function handleSubscribe(channel: Channel, packet: SubscribePacket): void
       channel.disconnect(ReasonCode.ProtocolError, 'No Local must not be set on a shared subscription'); // [MQTT-3.8.3-4]
       return;
     }
-    if (settings.denySubscribe.some((denied) => topicMatches(denied, filter) || denied === filter)) {
-      codes.push(ReasonCode.UnspecifiedError);
-      channel.logger.info({ clientId: channel.clientId, filter }, 'refused subscription: the filter is denied by configuration');
+    if (channel.access !== undefined && !channel.access.allows('subscribe', filter)) {
+      // v5: 0x87; 3.1.1 has only 0x80 [MQTT-3.9.3-2]. The denial itself is logged by identity, with the policy.
+      codes.push(channel.isV5 ? ReasonCode.NotAuthorized : ReasonCode.UnspecifiedError);
       continue;
     }
     if (!session.subscriptions.has(filter) && session.subscriptions.size >= settings.maxSubscriptionsPerClient) {

@@ -1,0 +1,36 @@
+/**
+ * @module http/apis — mounts the AWS-compatible APIs on the HTTP server, behind SigV4.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../core/logger.js';
+import type { Identity } from '../iam/identity.js';
+import type { Registry } from '../registry/registry.js';
+import { requireSigV4 } from './sigv4-auth.js';
+import { registerCertificateRoutes } from './iot/certificates.js';
+import { registerPolicyRoutes } from './iot/policies.js';
+import { registerThingRoutes } from './iot/things.js';
+import { registerAccessKeyRoutes } from './hako/access-keys.js';
+
+export interface ApiServices {
+  identity: Identity;
+  registry: Registry;
+  logger: Logger;
+  now: () => number;
+  maxClockSkewMs: number;
+  metrics: { signaturesRefused: number };
+}
+
+export function registerApis(app: FastifyInstance, services: ApiServices): void {
+  const { identity, registry } = services;
+  requireSigV4(app, {
+    secretOf: (id) => identity.accessKeys.secretOf(id),
+    maxSkewMs: services.maxClockSkewMs,
+    now: services.now,
+    logger: services.logger,
+    onRefused: () => void services.metrics.signaturesRefused++,
+  });
+  registerCertificateRoutes(app, identity);
+  registerPolicyRoutes(app, identity);
+  registerThingRoutes(app, registry, identity);
+  registerAccessKeyRoutes(app, identity.accessKeys);
+}

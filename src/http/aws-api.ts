@@ -1,0 +1,104 @@
+/**
+ * @module http/aws-api — the plumbing AWS-compatible routes share: request ids, JSON bodies and query
+ * parameters read the way AWS reads them, and errors written the way AWS SDK clients parse them.
+ *
+ * AWS SDK v3 clients take the error type from the `x-amzn-ErrorType` header (or `__type`/`code` in the
+ * body) and the message from `message`/`Message`; both are always sent.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import { AwsError } from '../core/aws-error.js';
+import { newRequestId } from '../core/ids.js';
+
+export interface ApiRequest {
+  params: Readonly<Record<string, string>>;
+  query: Readonly<Record<string, string | undefined>>;
+  headers: FastifyRequest['headers'];
+  /** The JSON body as an object; `{}` when there is none. */
+  body: Readonly<Record<string, unknown>>;
+}
+
+export type ApiHandler = (request: ApiRequest) => unknown;
+
+export function sendAwsError(reply: FastifyReply, error: AwsError): FastifyReply {
+  return reply
+    .code(error.status)
+    .header('x-amzn-ErrorType', error.type)
+    .type('application/json')
+    .send({ __type: error.type, message: error.message });
+}
+
+/** Every response carries a request id, as AWS's do; clients log it and so can hako's users. */
+export function addRequestIds(app: FastifyInstance): void {
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('x-amzn-RequestId', newRequestId());
+  });
+}
+
+/** Adds a JSON API route: the handler's result is the 200 body; an `AwsError` it throws becomes the AWS error. */
+export function apiRoute(app: FastifyInstance, method: HTTPMethods, url: string, handler: ApiHandler): void {
+  app.route({
+    method,
+    url,
+    handler: async (request, reply) => {
+      const result = await handler({
+        params: request.params as Record<string, string>,
+        query: request.query as Record<string, string | undefined>,
+        headers: request.headers,
+        body: parseJsonBody(request.body),
+      });
+      return reply.type('application/json').send(result ?? {});
+    },
+  });
+}
+
+function parseJsonBody(body: unknown): Record<string, unknown> {
+  if (!Buffer.isBuffer(body) || body.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new AwsError('InvalidRequestException', `the request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new AwsError('InvalidRequestException', 'the request body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+// ── reading parameters ───────────────────────────────────────────────────────────────────────────────
+
+export function optionalBoolean(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new AwsError('InvalidRequestException', `${name} must be true or false`);
+}
+
+export function optionalInteger(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number)) throw new AwsError('InvalidRequestException', `${name} must be a whole number`);
+  return number;
+}
+
+export function optionalString(body: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new AwsError('InvalidRequestException', `${name} must be a string`);
+  return value;
+}
+
+export function requiredString(body: Readonly<Record<string, unknown>>, name: string): string {
+  const value = optionalString(body, name);
+  if (value === undefined || value === '') throw new AwsError('InvalidRequestException', `${name} is required`);
+  return value;
+}
+
+export function requiredHeader(request: ApiRequest, name: string): string {
+  const value = request.headers[name];
+  if (typeof value !== 'string' || value === '') throw new AwsError('InvalidRequestException', `the ${name} header is required`);
+  return value;
+}
+
+/** AWS timestamps in REST-JSON bodies: epoch seconds, fractional. */
+export function epochSeconds(ms: number): number {
+  return ms / 1000;
+}

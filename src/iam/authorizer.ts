@@ -1,0 +1,149 @@
+/**
+ * @module iam/authorizer — decides MQTT CONNECT and everything a connection does afterwards, by IoT
+ * policy (AWS IoT §2.2, §5.3).
+ *
+ * Each decision is evaluated once per connection and cached until anything in identity changes (the
+ * change feed's version moves), so the broker's hot path pays a map lookup. Every denial is logged once,
+ * with the client, the action, the resource and the statement that decided it, and counted.
+ */
+import type { ChangeFeed } from '../core/change-feed.js';
+import type { Logger } from '../core/logger.js';
+import { ReasonCode } from '../mqtt/codec/reason-codes.js';
+import type { Authenticator, ClientAccess, ConnectAttempt, ConnectDecision, MqttAction } from '../mqtt/auth.js';
+import type { Registry } from '../registry/registry.js';
+import type { Certificates } from './certificates.js';
+import type { Policies } from './policies.js';
+import { describeDecision, evaluate, type CompiledPolicy, type Decision, type VariableResolver } from './policy/index.js';
+import { connectionVariables, ipOf } from './variables.js';
+import type { Arns } from './arns.js';
+
+export type CheckedAction = 'connect' | MqttAction;
+
+export interface AuthorizerMetrics {
+  denied: Record<CheckedAction, number>;
+}
+
+export interface AuthorizerDeps {
+  certificates: Certificates;
+  policies: Policies;
+  registry: Registry;
+  changes: ChangeFeed;
+  arns: Arns;
+  logger: Logger;
+  /** Anonymous (no certificate) clients: refused, or accepted under an optional policy. */
+  anonymous: { allowed: boolean; policy: CompiledPolicy | undefined };
+}
+
+const IOT_ACTION: Readonly<Record<CheckedAction, string>> = {
+  connect: 'iot:Connect',
+  publish: 'iot:Publish',
+  retain: 'iot:RetainPublish',
+  subscribe: 'iot:Subscribe',
+  receive: 'iot:Receive',
+};
+
+/** Bounds the memory one connection's cache can take; a client touching more topics re-evaluates. */
+const MAX_CACHED_DECISIONS = 1024;
+
+export class MqttAuthorizer implements Authenticator {
+  readonly metrics: AuthorizerMetrics = { denied: { connect: 0, publish: 0, retain: 0, subscribe: 0, receive: 0 } };
+  readonly #deps: AuthorizerDeps;
+
+  constructor(deps: AuthorizerDeps) {
+    this.#deps = deps;
+  }
+
+  authenticate(attempt: ConnectAttempt): ConnectDecision {
+    const { peer } = attempt;
+    const { anonymous, certificates, policies, arns } = this.#deps;
+    if (peer?.kind === 'access-key') return { ok: true, access: undefined }; // hako's access keys are administrators
+    let principal: string | undefined;
+    let policiesOf: () => readonly CompiledPolicy[];
+    if (peer === undefined) {
+      if (!anonymous.allowed) {
+        return { ok: false, reasonCode: ReasonCode.NotAuthorized, reason: 'anonymous MQTT clients are accepted only while hako listens on loopback; connect over TLS with a client certificate' };
+      }
+      const policy = anonymous.policy;
+      if (policy === undefined) return { ok: true, access: undefined };
+      policiesOf = () => [policy];
+    } else {
+      // The certificate passed the TLS check moments ago; its status may have changed since.
+      const record = certificates.get(peer.id);
+      if (record === undefined || record.status !== 'ACTIVE') {
+        return { ok: false, reasonCode: ReasonCode.NotAuthorized, reason: `certificate ${peer.id} is ${record?.status ?? 'no longer registered'}` };
+      }
+      const certificateArn = arns.cert(peer.id);
+      principal = certificateArn;
+      policiesOf = () => policies.policiesFor(certificateArn);
+    }
+    const variables = connectionVariables(
+      {
+        clientId: attempt.clientId,
+        principal,
+        certificate: peer === undefined ? undefined : certificates.info(peer.id),
+        sourceIp: ipOf(attempt.remoteAddress),
+        connectAttributes: [...(attempt.cleanStart ? [] : ['PersistentConnect']), ...(attempt.hasWill ? ['LastWill'] : [])],
+      },
+      this.#deps.registry,
+    );
+    const resource = arns.client(attempt.clientId);
+    const decision = evaluate(policiesOf(), IOT_ACTION.connect, resource, variables);
+    if (!decision.allowed) {
+      this.#denied(attempt.clientId, principal, 'connect', resource, decision);
+      return { ok: false, reasonCode: ReasonCode.NotAuthorized, reason: `iot:Connect on ${resource}: ${describeDecision(decision)}` };
+    }
+    return { ok: true, access: new PolicyAccess(attempt.clientId, principal, policiesOf, variables, this) };
+  }
+
+  /** Logged and counted here, once per cached decision; the broker only sees false. */
+  #denied(clientId: string, principal: string | undefined, action: CheckedAction, resource: string, decision: Decision): void {
+    this.metrics.denied[action]++;
+    this.#deps.logger.warn(
+      { clientId, principal, action: IOT_ACTION[action], resource, policy: decision.policyName, statement: decision.statementIndex, sid: decision.sid },
+      `denied ${IOT_ACTION[action]} on ${resource}: ${describeDecision(decision)}`,
+    );
+  }
+
+  /** For PolicyAccess: one decision, evaluated and (when denied) reported. */
+  decide(access: PolicyAccess, action: MqttAction, name: string): boolean {
+    const resource = action === 'subscribe' ? this.#deps.arns.topicFilter(name) : this.#deps.arns.topic(name);
+    const decision = evaluate(access.policies(), IOT_ACTION[action], resource, access.variables);
+    if (!decision.allowed) this.#denied(access.clientId, access.principal, action, resource, decision);
+    return decision.allowed;
+  }
+
+  get changeVersion(): number {
+    return this.#deps.changes.version;
+  }
+}
+
+/** One connection's permissions, with its decision cache. */
+class PolicyAccess implements ClientAccess {
+  readonly #cache = new Map<string, boolean>();
+  #version: number;
+
+  constructor(
+    readonly clientId: string,
+    readonly principal: string | undefined,
+    readonly policies: () => readonly CompiledPolicy[],
+    readonly variables: VariableResolver,
+    private readonly authorizer: MqttAuthorizer,
+  ) {
+    this.#version = authorizer.changeVersion;
+  }
+
+  allows(action: MqttAction, name: string): boolean {
+    const version = this.authorizer.changeVersion;
+    if (version !== this.#version) {
+      this.#cache.clear();
+      this.#version = version;
+    }
+    const key = `${action}\0${name}`;
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    const allowed = this.authorizer.decide(this, action, name);
+    if (this.#cache.size >= MAX_CACHED_DECISIONS) this.#cache.clear();
+    this.#cache.set(key, allowed);
+    return allowed;
+  }
+}

@@ -1,0 +1,27 @@
+/** The parts of `aws-iot-device-sdk` (v1, plain JavaScript, no bundled types) that hako's tests use. */
+declare module 'aws-iot-device-sdk' {
+  import type { EventEmitter } from 'node:events';
+
+  export interface DeviceOptions {
+    keyPath?: string;
+    certPath?: string;
+    caPath?: string;
+    clientId: string;
+    host: string;
+    port?: number;
+    protocol?: 'mqtts' | 'wss';
+    region?: string;
+    keepalive?: number;
+    baseReconnectTimeMs?: number;
+    maximumReconnectTimeMs?: number;
+    autoResubscribe?: boolean;
+  }
+
+  export interface Device extends EventEmitter {
+    subscribe(topic: string, options: { qos: 0 | 1 }, callback: (error: Error | null, granted: Array<{ topic: string; qos: number }>) => void): void;
+    publish(topic: string, message: string, options: { qos: 0 | 1 }, callback?: (error?: Error) => void): void;
+    end(force?: boolean, callback?: () => void): void;
+  }
+
+  export function device(options: DeviceOptions): Device;
+}
