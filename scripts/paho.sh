@@ -17,7 +17,7 @@ hako_pid=
 trap '[ -n "$hako_pid" ] && { kill $hako_pid 2>/dev/null; wait $hako_pid 2>/dev/null; }; rm -rf "$data"' EXIT
 if [ -z "$port" ]; then
   node "$here/bin/hako.js" start --config "$here/test/conformance/paho.hako.yaml" --data-dir "$data" \
-    --mqtt-port 0 --http-port 0 --log-level warn >"$data/hako.log" 2>&1 &
+    --mqtt-port 0 --mqtts-port 0 --http-port 0 --log-level warn >"$data/hako.log" 2>&1 &
   hako_pid=$!
   for _ in $(seq 100); do [ -s "$data/ports.json" ] && break; sleep 0.1; done
   port=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['mqtt'])" "$data/ports.json") || { cat "$data/hako.log"; exit 1; }

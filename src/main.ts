@@ -2,6 +2,7 @@
  * @module main — the composition root: config → chosen implementations → start and stop in order.
  */
 import { mkdirSync, writeFileSync, renameSync, chmodSync } from 'node:fs';
+import { createServer as createPlainHttpServer } from 'node:http';
 import path from 'node:path';
 import type { AddressInfo, Server } from 'node:net';
 import type { HakoConfig } from './core/config.js';
@@ -34,6 +35,8 @@ export interface Ports {
   mqtt: number;
   mqtts: number;
   http: number;
+  /** Only when an HTTPS port is configured. */
+  https?: number;
 }
 
 export interface RunningHako {
@@ -152,20 +155,25 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   const iamMetrics = { tlsRefused: 0, signaturesRefused: 0 };
   const accept = (stream: Parameters<typeof openConnection>[1]): void => void openConnection(broker, stream, clock, mqttLogger);
   const tcp = createTcpServer(accept);
-  const tls = createTlsServer(
-    {
-      key: identity.tls.privateKeyPem,
-      cert: identity.tls.certificatePem,
-      caCertificates: () => identity.certificates.activeCaPems(),
-      verify: (presented) => identity.verifyPeer(presented),
-      onRefused: (remote, reason) => {
-        iamMetrics.tlsRefused++;
-        mqttLogger.warn({ remote }, `refused MQTT/TLS client: ${reason}`);
-      },
+  const tlsOptions = {
+    key: identity.tls.privateKeyPem,
+    cert: identity.tls.certificatePem,
+    caCertificates: () => identity.certificates.activeCaPems(),
+    verify: identity.verifyPeer,
+    onRefused: (remote: string, reason: string) => {
+      iamMetrics.tlsRefused++;
+      mqttLogger.warn({ remote }, `refused MQTT/TLS client: ${reason}`);
     },
-    accept,
-  );
-  identity.certificates.onCaChange(() => tls.refreshCaCertificates());
+  };
+  const tls = createTlsServer(tlsOptions, accept);
+  // HTTPS and MQTT (ALPN x-amzn-mqtt-ca) share the optional HTTPS port: TLS ends here, and HTTP sockets go
+  // on to a plain HTTP server that hands requests to the same routes as the HTTP port.
+  const httpsInner = createPlainHttpServer();
+  const https = config.httpsPort === undefined ? undefined : createTlsServer({ ...tlsOptions, alpn: { protocol: 'x-amzn-mqtt-ca', otherProtocols: ['http/1.1'], other: (socket) => httpsInner.emit('connection', socket) } }, accept);
+  identity.certificates.onCaChange(() => {
+    tls.refreshCaCertificates();
+    https?.refreshCaCertificates();
+  });
   const denied = identity.authorizer.metrics.denied;
   const http = createHttpServer({
     logger,
@@ -197,11 +205,12 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     maxClockSkewMs: config.iam.maxClockSkew * 1000,
     metrics: iamMetrics,
   });
-  const wss = attachWebSocket(http.server, '/mqtt', config.mqtt.maxPacketSize, accept);
+  httpsInner.on('request', (request, response) => http.routing(request, response));
+  const wss = attachWebSocket([http.server, httpsInner], '/mqtt', config.mqtt.maxPacketSize, identity.checkWebSocketUpgrade, accept);
 
   const stopStarted = async (): Promise<void> => {
     // Stop listening first, but disconnect the clients before waiting: server.close() waits for every socket.
-    const listenersClosed = Promise.all([tcp.listening ? closeServer(tcp) : undefined, tls.listening ? closeServer(tls) : undefined, http.close()]);
+    const listenersClosed = Promise.all([tcp, tls, https].map((server) => (server?.listening === true ? closeServer(server) : undefined)).concat(http.close()));
     listenersClosed.catch(() => undefined); // awaited below; this only keeps an early rejection from being unhandled
     await broker.stop();
     // After broker.stop, so WebSocket clients got their DISCONNECT (v5: 0x8B) like TCP ones.
@@ -221,6 +230,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     await http.ready();
     const httpPort = await listen(http.server, 'HTTP', config.host, config.httpPort, 'httpPort');
     const ports: Ports = { mqtt: mqttPort, mqtts: mqttsPort, http: httpPort };
+    if (https !== undefined && config.httpsPort !== undefined) ports.https = await listen(https, 'HTTPS', config.host, config.httpsPort, 'httpsPort');
     writePorts(config.dataDir, ports);
     ready = true;
     logger.info({ host: config.host, ...ports, dataDir: path.resolve(config.dataDir), store: config.store }, `hako is up: MQTT on ${config.host}:${mqttPort}, MQTT over TLS on ${config.host}:${mqttsPort}, HTTP on http://${config.host}:${httpPort}`);

@@ -38,6 +38,9 @@ export interface MqttSettings {
   maxSessionExpiry: number;
   /** Publishes per second a connection may send; 0 = unlimited. AWS IoT: 100. */
   maxPublishRate: number;
+  /** SUBACK reason code for a subscription a policy denies, MQTT 5 clients: 0x87 Not authorized (AWS IoT), or
+   *  0x80 Unspecified error (what the Paho interoperability suite expects). 3.1.1 clients always get 0x80. */
+  subscribeDeniedReasonCode: number;
 }
 
 /** Identity and access (src/iam). */
@@ -57,6 +60,8 @@ export interface HakoConfig {
   mqttPort: number;
   mqttsPort: number;
   httpPort: number;
+  /** HTTPS (APIs, WSS /mqtt) and MQTT over TLS by ALPN `x-amzn-mqtt-ca` on one port, as AWS IoT's 443; off unless set. */
+  httpsPort: number | undefined;
   store: string;
   natsUrl: string | undefined;
   region: string;
@@ -82,6 +87,7 @@ export const defaultMqttSettings: MqttSettings = {
   persistentSessionExpiry: 3600,
   maxSessionExpiry: 7 * 24 * 3600,
   maxPublishRate: 0,
+  subscribeDeniedReasonCode: 0x87,
 };
 
 export const defaultIamSettings: IamSettings = {
@@ -96,6 +102,7 @@ export const defaultConfig: HakoConfig = {
   mqttPort: 1883,
   mqttsPort: 8883,
   httpPort: 8080,
+  httpsPort: undefined,
   store: 'sqlite',
   natsUrl: undefined,
   region: 'us-east-1',
@@ -115,6 +122,7 @@ export const settingNames = {
   mqttPort: { flag: '--mqtt-port', env: 'HAKO_MQTT_PORT' },
   mqttsPort: { flag: '--mqtts-port', env: 'HAKO_MQTTS_PORT' },
   httpPort: { flag: '--http-port', env: 'HAKO_HTTP_PORT' },
+  httpsPort: { flag: '--https-port', env: 'HAKO_HTTPS_PORT' },
   store: { flag: '--store', env: 'HAKO_STORE' },
   natsUrl: { flag: '--nats', env: 'HAKO_NATS_URL' },
   region: { flag: '--region', env: 'HAKO_REGION' },
@@ -122,7 +130,7 @@ export const settingNames = {
   logLevel: { flag: '--log-level', env: 'HAKO_LOG_LEVEL' },
 } as const satisfies Record<keyof Omit<HakoConfig, 'mqtt' | 'iam'>, { flag: string; env: string }>;
 
-const portSettings = new Set(['mqttPort', 'mqttsPort', 'httpPort']);
+const portSettings = new Set(['mqttPort', 'mqttsPort', 'httpPort', 'httpsPort']);
 
 /** Reads the top-level settings from `HAKO_*` variables. */
 export function configFromEnv(env: NodeJS.ProcessEnv): ConfigLayer {
@@ -181,7 +189,8 @@ export function resolveConfig(...layers: ConfigLayer[]): HakoConfig {
 
 function validateConfig(config: HakoConfig): void {
   for (const key of portSettings) {
-    config[key as 'mqttPort'] = parsePort(config[key as 'mqttPort'], key);
+    const value = config[key as 'mqttPort' | 'httpsPort'];
+    if (value !== undefined) config[key as 'mqttPort'] = parsePort(value, key);
   }
   for (const [key, value] of Object.entries(config.mqtt)) {
     if (!(key in defaultMqttSettings)) throw new HakoError('CONFIG_INVALID', [`unknown setting "mqtt.${key}"`]);
@@ -193,6 +202,9 @@ function validateConfig(config: HakoConfig): void {
     throw new HakoError('CONFIG_INVALID', ['mqtt.receiveMaximum must be from 1 to 65535']);
   }
   if (config.mqtt.topicAliasMaximum > 65535) throw new HakoError('CONFIG_INVALID', ['mqtt.topicAliasMaximum must be at most 65535']);
+  if (config.mqtt.subscribeDeniedReasonCode !== 0x80 && config.mqtt.subscribeDeniedReasonCode !== 0x87) {
+    throw new HakoError('CONFIG_INVALID', ['mqtt.subscribeDeniedReasonCode must be 128 (0x80) or 135 (0x87)']);
+  }
   validateIam(config.iam);
 }
 

@@ -19,6 +19,9 @@ import { Policies } from './policies.js';
 import { loadOrCreateAuthority } from './pki/index.js';
 import { compilePolicy, parsePolicyDocument, type CompiledPolicy } from './policy/index.js';
 import type { X509Certificate } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { UpgradeCheck } from '../mqtt/transport/websocket.js';
+import { signedRequestFromNode, verifySigV4 } from './sigv4/index.js';
 
 export interface IdentityOptions {
   dataDir: string;
@@ -46,6 +49,9 @@ export interface Identity {
   readonly createdCredentialsFile: string | undefined;
   /** The TLS listener's check of a client certificate. */
   verifyPeer(presented: X509Certificate | undefined): PeerVerdict;
+  /** MQTT over WebSocket: a SigV4-presigned `/mqtt` URL (AWS IoT's, service `iotdevicegateway`) names an
+   *  access key; an unsigned one is anonymous, which CONNECT then accepts on loopback only. */
+  checkWebSocketUpgrade(request: IncomingMessage): Promise<UpgradeCheck>;
 }
 
 export async function startIdentity(options: IdentityOptions): Promise<Identity> {
@@ -98,6 +104,14 @@ export async function startIdentity(options: IdentityOptions): Promise<Identity>
     verifyPeer: (presented) => {
       const check = certificates.verifyPeer(presented);
       return check.ok ? { ok: true, peer: { kind: 'certificate', id: check.peer.certificate.certificateId } } : check;
+    },
+    checkWebSocketUpgrade: async (request) => {
+      const signed = signedRequestFromNode(request, undefined);
+      if (!/(?:^|&)X-Amz-Signature=/i.test(signed.rawQuery)) return { ok: true, peer: undefined };
+      const verification = await verifySigV4(signed, (id) => accessKeys.secretOf(id), new Date(clock.now()), { maxSkewMs: options.settings.maxClockSkew * 1000 });
+      if (verification.ok) return { ok: true, peer: { kind: 'access-key', id: verification.accessKeyId } };
+      logger.warn({ remote: request.socket.remoteAddress, code: verification.code }, `refused MQTT over WebSocket: ${verification.message}`);
+      return { ok: false, status: 403, type: 'ForbiddenException', message: `${verification.code}: ${verification.message}` };
     },
   };
 }

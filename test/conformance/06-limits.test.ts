@@ -224,6 +224,13 @@ for (const [filter, denied] of deniedCases) {
   });
 }
 
+test('mqtt.subscribeDeniedReasonCode 0x80: v5 clients get 0x80 for a denied filter instead of 0x87 (the Paho suite expects 0x80)', async (t) => {
+  const paho = await startTestHako({ mqtt: { subscribeDeniedReasonCode: 0x80 }, iam: { anonymousPolicy } });
+  t.after(() => paho.close());
+  const sub = await RawClient.connectForTest(t, paho.ports.mqtt, 'paho-like', 5);
+  assert.deepEqual(await sub.subscribe([{ topic: 'forbidden/exact', qos: 1 }, { topic: 'allowed/x', qos: 1 }]), [0x80, 1]);
+});
+
 // ── publish rate ──────────────────────────────────────────────────────────────────────────────────
 
 test(`publishes beyond maxPublishRate (${MAX_PUBLISH_RATE}/s) are refused with v5 PUBACK 0x97 and not delivered; the connection stays`, async (t) => {

@@ -48,6 +48,7 @@ const invalid: Array<[string, () => unknown, RegExp]> = [
   ['unknown mqtt setting', () => resolveConfig({ mqtt: { maxFoo: 1 } as never }), /unknown setting "mqtt.maxFoo"/],
   ['negative limit', () => resolveConfig({ mqtt: { maxPayloadSize: -1 } }), /mqtt.maxPayloadSize must be a whole number/],
   ['receive maximum 0', () => resolveConfig({ mqtt: { receiveMaximum: 0 } }), /receiveMaximum must be from 1 to 65535/],
+  ['subscribeDeniedReasonCode not 0x80 or 0x87', () => resolveConfig({ mqtt: { subscribeDeniedReasonCode: 0x97 } }), /mqtt.subscribeDeniedReasonCode must be 128 \(0x80\) or 135 \(0x87\)/],
   ['iam.serverNames not a list', () => resolveConfig({ iam: { serverNames: 'x' as never } }), /iam.serverNames must be a list/],
   ['iam.anonymousPolicy a number', () => resolveConfig({ iam: { anonymousPolicy: 3 } }), /iam.anonymousPolicy must be a policy document/],
   ['unknown iam setting', () => resolveConfig({ iam: { nope: 1 } as never }), /unknown setting "iam.nope"/],

@@ -15,6 +15,9 @@ declare module 'aws-iot-device-sdk' {
     baseReconnectTimeMs?: number;
     maximumReconnectTimeMs?: number;
     autoResubscribe?: boolean;
+    accessKeyId?: string;
+    secretKey?: string;
+    websocketOptions?: { ca?: string };
   }
 
   export interface Device extends EventEmitter {

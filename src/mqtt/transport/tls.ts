@@ -23,6 +23,9 @@ export interface TlsListenerOptions {
   verify: (presented: X509Certificate | undefined) => PeerVerdict;
   /** A client refused after the handshake, or a handshake that failed (old TLS version, bad certificate). */
   onRefused: (remoteAddress: string, reason: string) => void;
+  /** One port for MQTT and something else (AWS IoT's 443): only connections that negotiate ALPN `protocol`
+   *  speak MQTT; every other connection, certificate or not, goes to `other` (an HTTPS server). */
+  alpn?: { protocol: string; otherProtocols: string[]; other: (socket: tls.TLSSocket) => void };
 }
 
 /** How long a client may take to finish the handshake before its socket is closed. */
@@ -35,7 +38,13 @@ export interface TlsListener extends tls.Server {
 
 export function createTlsServer(options: TlsListenerOptions, onStream: (stream: ByteStream) => void): TlsListener {
   const context = (): tls.SecureContextOptions => ({ key: options.key, cert: options.cert, ca: options.caCertificates(), minVersion: 'TLSv1.2' });
-  const server = tls.createServer({ ...context(), requestCert: true, rejectUnauthorized: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS }, (socket) => {
+  const { alpn } = options;
+  const ALPNProtocols = alpn === undefined ? undefined : [alpn.protocol, ...alpn.otherProtocols];
+  const server = tls.createServer({ ...context(), requestCert: true, rejectUnauthorized: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS, ALPNProtocols }, (socket) => {
+    if (alpn !== undefined && socket.alpnProtocol !== alpn.protocol) {
+      alpn.other(socket);
+      return;
+    }
     const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     const verdict = options.verify(socket.getPeerX509Certificate());
     if (!verdict.ok) {

@@ -8,10 +8,14 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ByteStream } from '../connection.js';
+import type { PeerIdentity } from '../auth.js';
 
 const SUBPROTOCOLS = ['mqtt', 'mqttv3.1'];
 
-function webSocketStream(socket: WebSocket, request: IncomingMessage): ByteStream {
+/** Who signed the upgrade request (AWS IoT's SigV4-presigned `/mqtt` URL), or why it may not upgrade. */
+export type UpgradeCheck = { ok: true; peer: PeerIdentity | undefined } | { ok: false; status: number; type: string; message: string };
+
+function webSocketStream(socket: WebSocket, request: IncomingMessage, peer: PeerIdentity | undefined): ByteStream {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const flush = (): void => {
@@ -23,6 +27,7 @@ function webSocketStream(socket: WebSocket, request: IncomingMessage): ByteStrea
   };
   return {
     remoteAddress: `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`,
+    peer,
     onData: (listener) =>
       socket.on('message', (data, isBinary) => {
         if (!isBinary) {
@@ -50,21 +55,33 @@ function webSocketStream(socket: WebSocket, request: IncomingMessage): ByteStrea
   };
 }
 
-/** Serves MQTT on `path` of an existing HTTP server; other upgrade requests are refused with 404. */
-export function attachWebSocket(server: Server, path: string, maxPayload: number, onStream: (stream: ByteStream) => void): WebSocketServer {
+/**
+ * Serves MQTT on `path` of existing HTTP servers (plain and TLS); other upgrade requests are refused with
+ * 404, and a request `checkUpgrade` refuses gets its status with an AWS-style JSON body (specs §1.2).
+ */
+export function attachWebSocket(servers: readonly Server[], path: string, maxPayload: number, checkUpgrade: (request: IncomingMessage) => Promise<UpgradeCheck>, onStream: (stream: ByteStream) => void): WebSocketServer {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload,
     handleProtocols: (protocols) => SUBPROTOCOLS.find((p) => protocols.has(p)) ?? false,
   });
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const upgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     const url = request.url ?? '';
     const pathname = url.split('?')[0];
     if (pathname !== path) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => onStream(webSocketStream(ws, request)));
-  });
+    socket.on('error', () => undefined); // a client gone while its signature is checked must not throw
+    const check = await checkUpgrade(request);
+    if (!check.ok) {
+      const body = JSON.stringify({ message: check.message });
+      socket.end(`HTTP/1.1 ${check.status} Forbidden\r\nContent-Type: application/json\r\nx-amzn-ErrorType: ${check.type}:\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    if (socket.destroyed) return;
+    wss.handleUpgrade(request, socket, head, (ws) => onStream(webSocketStream(ws, request, check.peer)));
+  };
+  for (const server of servers) server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade(request, socket, head));
   return wss;
 }

@@ -44,8 +44,8 @@ export function handleSubscribe(channel: Channel, packet: SubscribePacket): void
       return;
     }
     if (channel.access !== undefined && !channel.access.allows('subscribe', filter)) {
-      // v5: 0x87; 3.1.1 has only 0x80 [MQTT-3.9.3-2]. The denial itself is logged by identity, with the policy.
-      codes.push(channel.isV5 ? ReasonCode.NotAuthorized : ReasonCode.UnspecifiedError);
+      // v5: 0x87 unless configured otherwise; 3.1.1 has only 0x80 [MQTT-3.9.3-2]. Identity logs the denial, with the policy.
+      codes.push(channel.isV5 ? settings.subscribeDeniedReasonCode : ReasonCode.UnspecifiedError);
       continue;
     }
     if (!session.subscriptions.has(filter) && session.subscriptions.size >= settings.maxSubscriptionsPerClient) {
