@@ -6,7 +6,7 @@
  * the 403 an AWS endpoint gives, with the exception type SDK clients expect.
  */
 import type { FastifyInstance } from 'fastify';
-import { AwsError } from '../core/aws-error.js';
+import { AwsError, type AwsErrorType } from '../core/aws-error.js';
 import type { Logger } from '../core/logger.js';
 import { verifySigV4 } from '../iam/sigv4/index.js';
 import { sendAwsError } from './aws-api.js';
@@ -37,9 +37,14 @@ export function requireSigV4(app: FastifyInstance, options: SigV4AuthOptions): v
       new Date(options.now()),
       { maxSkewMs: options.maxSkewMs },
     );
-    if (verification.ok) return;
+    let refusal = verification.ok ? undefined : { code: verification.code as AwsErrorType, message: verification.message };
+    // The SDKs sign every API body; an unsigned one would let whoever sees a request change what it does.
+    if (verification.ok && request.headers['x-amz-content-sha256'] === 'UNSIGNED-PAYLOAD' && Buffer.isBuffer(request.body) && request.body.length > 0) {
+      refusal = { code: 'InvalidSignatureException', message: 'x-amz-content-sha256: UNSIGNED-PAYLOAD is not accepted for a request with a body; sign the body' };
+    }
+    if (refusal === undefined) return;
     options.onRefused();
-    options.logger.warn({ method: request.method, url: request.raw.url, remote: request.ip, code: verification.code }, `refused API request: ${verification.message}`);
-    return sendAwsError(reply, new AwsError(verification.code as ConstructorParameters<typeof AwsError>[0], verification.message));
+    options.logger.warn({ method: request.method, url: request.raw.url, remote: request.ip, code: refusal.code }, `refused API request: ${refusal.message}`);
+    return sendAwsError(reply, new AwsError(refusal.code, refusal.message));
   });
 }

@@ -13,7 +13,7 @@ import type { Authenticator, ClientAccess, ConnectAttempt, ConnectDecision, Mqtt
 import type { Registry } from '../registry/registry.js';
 import type { Certificates } from './certificates.js';
 import type { Policies } from './policies.js';
-import { describeDecision, evaluate, type CompiledPolicy, type Decision, type VariableResolver } from './policy/index.js';
+import { bindVariables, describeDecision, evaluate, type CompiledPolicy, type Decision, type VariableResolver } from './policy/index.js';
 import { connectionVariables, ipOf } from './variables.js';
 import type { Arns } from './arns.js';
 
@@ -42,8 +42,9 @@ const IOT_ACTION: Readonly<Record<CheckedAction, string>> = {
   receive: 'iot:Receive',
 };
 
-/** Bounds the memory one connection's cache can take; a client touching more topics re-evaluates. */
-const MAX_CACHED_DECISIONS = 1024;
+/** Bounds the memory one connection's cache can take (a few hundred KiB at most); a client touching more
+ *  topics than this (a backend subscribed to a whole fleet) re-evaluates, at a few microseconds each. */
+const MAX_CACHED_DECISIONS = 4096;
 
 export class MqttAuthorizer implements Authenticator {
   readonly metrics: AuthorizerMetrics = { denied: { connect: 0, publish: 0, retain: 0, subscribe: 0, receive: 0 } };
@@ -107,7 +108,7 @@ export class MqttAuthorizer implements Authenticator {
   /** For PolicyAccess: one decision, evaluated and (when denied) reported. */
   decide(access: PolicyAccess, action: MqttAction, name: string): boolean {
     const resource = action === 'subscribe' ? this.#deps.arns.topicFilter(name) : this.#deps.arns.topic(name);
-    const decision = evaluate(access.policies(), IOT_ACTION[action], resource, access.variables);
+    const decision = evaluate(access.boundPolicies(), IOT_ACTION[action], resource, access.variables);
     if (!decision.allowed) this.#denied(access.clientId, access.principal, action, resource, decision);
     return decision.allowed;
   }
@@ -117,10 +118,14 @@ export class MqttAuthorizer implements Authenticator {
   }
 }
 
-/** One connection's permissions, with its decision cache. */
+/** One connection's permissions, with its decision cache: one map per action, keyed by topic or filter, so
+ *  a cached answer costs one lookup and no allocation. */
 class PolicyAccess implements ClientAccess {
-  readonly #cache = new Map<string, boolean>();
+  readonly #cache: Record<MqttAction, Map<string, boolean>> = { publish: new Map(), retain: new Map(), subscribe: new Map(), receive: new Map() };
+  #cached = 0;
   #version: number;
+  /** The connection's policies with its variables substituted, made on first use after each change. */
+  #bound: readonly CompiledPolicy[] | undefined;
 
   constructor(
     readonly clientId: string,
@@ -135,15 +140,26 @@ class PolicyAccess implements ClientAccess {
   allows(action: MqttAction, name: string): boolean {
     const version = this.authorizer.changeVersion;
     if (version !== this.#version) {
-      this.#cache.clear();
+      this.#clear();
+      this.#bound = undefined;
       this.#version = version;
     }
-    const key = `${action}\0${name}`;
-    const cached = this.#cache.get(key);
+    const cache = this.#cache[action];
+    const cached = cache.get(name);
     if (cached !== undefined) return cached;
     const allowed = this.authorizer.decide(this, action, name);
-    if (this.#cache.size >= MAX_CACHED_DECISIONS) this.#cache.clear();
-    this.#cache.set(key, allowed);
+    if (this.#cached >= MAX_CACHED_DECISIONS) this.#clear();
+    cache.set(name, allowed);
+    this.#cached++;
     return allowed;
+  }
+
+  boundPolicies(): readonly CompiledPolicy[] {
+    return (this.#bound ??= bindVariables(this.policies(), this.variables));
+  }
+
+  #clear(): void {
+    for (const cache of Object.values(this.#cache)) cache.clear();
+    this.#cached = 0;
   }
 }

@@ -53,6 +53,8 @@ export interface Credentials {
 export interface SignedFetchOptions {
   body?: string;
   credentials?: Credentials;
+  /** Headers to sign along (e.g. `x-amz-content-sha256`). */
+  headers?: Record<string, string>;
   /** Runs on the signed request before it is sent: the place to tamper with it. */
   afterSigning?: (request: { headers: Record<string, string>; body: string | undefined; path: string }) => void;
 }
@@ -63,7 +65,7 @@ export async function signedFetch(hako: HakoLike, method: string, pathAndQuery: 
   const url = new URL(pathAndQuery, `http://127.0.0.1:${hako.ports.http}`);
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) query[key] = value;
-  const headers: Record<string, string> = { host: url.host };
+  const headers: Record<string, string> = { host: url.host, ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'iot', sha256: Hash.bind(null, 'sha256') });
   const signed = await signer.sign({ method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers, body: options.body });

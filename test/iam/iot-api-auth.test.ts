@@ -224,3 +224,14 @@ test('every response carries its own x-amzn-RequestId', async () => {
   for (const id of ids) assert.match(id, /\S/);
   assert.equal(new Set(ids).size, ids.length, 'request ids are unique');
 });
+
+test('a body sent as UNSIGNED-PAYLOAD is refused (403 InvalidSignatureException); a GET without a body may use it', async () => {
+  const unsigned = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+  const create = await signedFetch(hako, 'POST', '/policies/unsigned-payload', { body: JSON.stringify({ policyDocument: policy }), headers: unsigned });
+  assert.equal(create.status, 403);
+  assert.equal(create.headers.get('x-amzn-errortype'), 'InvalidSignatureException');
+  assert.match(((await create.json()) as { message: string }).message, /UNSIGNED-PAYLOAD is not accepted/);
+  assert.equal(await policyExists('unsigned-payload'), false);
+  const list = await signedFetch(hako, 'GET', '/policies', { headers: unsigned });
+  assert.equal(list.status, 200);
+});

@@ -13,7 +13,7 @@
 
 import { compileCondition, evaluateCondition, type CompiledCondition } from './conditions.js';
 import type { Effect, PolicyDocument, PolicyStatement } from './document.js';
-import { parseTemplate, resolveGlob, type Template, type VariableResolver } from './variables.js';
+import { bindTemplate, parseTemplate, resolveGlob, type Template, type VariableResolver } from './variables.js';
 import { matchGlob, matchWildcardIgnoreCase } from './wildcard.js';
 
 export interface CompiledStatement {
@@ -128,6 +128,19 @@ export function statementMatches(
   }
   if (resourceHit === statement.notResource) return false;
   return statement.condition === undefined || evaluateCondition(statement.condition, resolve);
+}
+
+/**
+ * The policies with every Resource variable already substituted from `resolve`, for one connection: its
+ * variables (client id, thing, certificate fields) do not change while it lives, so evaluating the bound
+ * policies skips substitution. Rebind when anything the resolver reads may have changed. Resources that
+ * cannot be resolved stay as they were and keep matching nothing; conditions are still evaluated per request.
+ */
+export function bindVariables(policies: readonly CompiledPolicy[], resolve: VariableResolver): CompiledPolicy[] {
+  return policies.map((policy) => ({
+    name: policy.name,
+    statements: policy.statements.map((statement) => ({ ...statement, resources: statement.resources.map((template) => bindTemplate(template, resolve)) })),
+  }));
 }
 
 /** One line for the log, e.g. `denied by policy "thing-policy" statement 2 (Sid "NoSecrets") for iot:Publish on arn:…`. */

@@ -20,6 +20,7 @@ export {
   type PolicyVersion,
 } from './document.js';
 export {
+  bindVariables,
   compilePolicy,
   describeDecision,
   evaluate,

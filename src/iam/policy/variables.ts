@@ -95,6 +95,13 @@ export function resolveGlob(template: Template, resolve: VariableResolver): Glob
   return buildGlob(template.parts, values);
 }
 
+/** The template with its variables substituted once (see `bindVariables`); unchanged when one is unresolved. */
+export function bindTemplate(template: Template, resolve: VariableResolver): Template {
+  if (template.glob !== undefined) return template;
+  const glob = resolveGlob(template, resolve);
+  return glob === undefined ? template : { ...template, glob };
+}
+
 /** The substituted string with every character literal (for `StringEquals` and friends). */
 export function resolveLiteral(template: Template, resolve: VariableResolver): string | undefined {
   return resolveGlob(template, resolve)?.text;
