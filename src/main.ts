@@ -72,6 +72,11 @@ function openStores(config: HakoConfig): Stores {
   return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), records: new SqliteRecordStore(db), close: () => db.close() };
 }
 
+/** Not loopback and not a wildcard address: clients reach hako by this very name. */
+function isSpecificHost(host: string): boolean {
+  return !isLoopbackHost(host) && host !== '0.0.0.0' && host !== '::';
+}
+
 function prepareDataDir(dataDir: string): void {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -124,7 +129,8 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       dataDir: config.dataDir,
       region: config.region,
       account: config.account,
-      settings: config.iam,
+      // A specific address hako is bound to must be in its certificate too, or devices cannot verify it.
+      settings: { ...config.iam, serverNames: [...config.iam.serverNames, ...(isSpecificHost(config.host) ? [config.host] : [])] },
       anonymousAllowed: allowAnonymous,
       records: stores.records,
       registry,
@@ -204,6 +210,8 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     now: () => clock.now(),
     maxClockSkewMs: config.iam.maxClockSkew * 1000,
     metrics: iamMetrics,
+    // Loopback and wildcard addresses are reached as localhost; the server certificate names it.
+    endpointAddress: isSpecificHost(config.host) ? config.host : 'localhost',
   });
   httpsInner.on('request', (request, response) => http.routing(request, response));
   const wss = attachWebSocket([http.server, httpsInner], '/mqtt', config.mqtt.maxPacketSize, identity.checkWebSocketUpgrade, accept);

@@ -10,6 +10,7 @@ import { registerCertificateRoutes } from './iot/certificates.js';
 import { registerPolicyRoutes } from './iot/policies.js';
 import { registerThingRoutes } from './iot/things.js';
 import { registerAccessKeyRoutes } from './hako/access-keys.js';
+import { registerEndpointRoute } from './iot/endpoint.js';
 
 export interface ApiServices {
   identity: Identity;
@@ -18,6 +19,8 @@ export interface ApiServices {
   now: () => number;
   maxClockSkewMs: number;
   metrics: { signaturesRefused: number };
+  /** What DescribeEndpoint answers: a host name hako's server certificate covers. */
+  endpointAddress: string;
 }
 
 export function registerApis(app: FastifyInstance, services: ApiServices): void {
@@ -33,4 +36,5 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerPolicyRoutes(app, identity);
   registerThingRoutes(app, registry, identity);
   registerAccessKeyRoutes(app, identity.accessKeys);
+  registerEndpointRoute(app, services.endpointAddress);
 }

@@ -129,3 +129,11 @@ test('DeleteThing refuses a thing with principals attached; afterwards it is gon
   assert.deepEqual((await iot.send(new ListPrincipalThingsCommand({ principal }))).things, []);
   await iot.send(new DeleteThingCommand({ thingName: 'doomed' })); // AWS: deleting a thing that does not exist succeeds
 });
+
+test('DescribeEndpoint answers the host hako\'s server certificate covers, for every endpoint type', async () => {
+  const { DescribeEndpointCommand } = await import('@aws-sdk/client-iot');
+  for (const endpointType of [undefined, 'iot:Data', 'iot:Data-ATS', 'iot:CredentialProvider', 'iot:Jobs']) {
+    assert.equal((await iot.send(new DescribeEndpointCommand({ endpointType }))).endpointAddress, 'localhost', String(endpointType));
+  }
+  await rejectsWithAws(iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Nope' })), 'InvalidRequestException', { status: 400 });
+});
