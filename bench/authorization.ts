@@ -41,7 +41,7 @@ async function deviceAccess(): Promise<ClientAccess> {
   let policies: Policies | undefined;
   const certificates = new Certificates({
     records, authority, clock: systemClock, changes, certificateArn: arns.cert, caCertificateArn: arns.caCert,
-    attachmentsOf: () => ({ policies: [], things: [] }), detachPolicies: async () => undefined,
+    attachmentsOf: () => ({ policies: [], things: [] }), detachPolicies: async () => undefined, onStoreError: (error) => { throw error; },
   });
   policies = new Policies({ records, clock: systemClock, changes, checkTarget: () => undefined });
   await certificates.start();

@@ -29,6 +29,7 @@ import { SqliteRecordStore } from './store/sqlite-records.js';
 import { Registry } from './registry/registry.js';
 import { startIdentity, type Identity } from './iam/identity.js';
 import { arnsFor } from './iam/arns.js';
+import { registrationEvent } from './iam/jitr.js';
 import { registerApis } from './http/apis.js';
 
 export interface Ports {
@@ -155,6 +156,11 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   identity.certificates.onRevoked((certificateId, reason) => {
     const closed = broker.disconnectPrincipal(arns.cert(certificateId), reason);
     if (closed > 0) logger.info({ certificateId, closed }, `closed ${closed} connection(s): ${reason}`);
+  });
+  // JITR: announce auto-registered certificates where AWS IoT does, for whatever activates them.
+  identity.certificates.onAutoRegistered((registration) => {
+    const { topic, payload } = registrationEvent(registration, config.account, clock.now());
+    broker.publish({ topic, payload, qos: 1, retain: false, properties: undefined, expiresAt: undefined, origin: undefined });
   });
   let ready = false;
   const mqttLogger = logger.child({ component: 'mqtt' });

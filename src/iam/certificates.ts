@@ -51,6 +51,14 @@ export interface VerifiedPeer {
 
 export type PeerCheck = { ok: true; peer: VerifiedPeer } | { ok: false; reason: string };
 
+/** A certificate registered by just-in-time registration (JITR), or seen again while still pending. */
+export interface AutoRegistration {
+  certificateId: string;
+  caCertificateId: string;
+  /** When the certificate was registered, epoch ms. */
+  registeredAt: number;
+}
+
 export interface CertificatesDeps {
   records: RecordStore;
   authority: Authority;
@@ -62,6 +70,8 @@ export interface CertificatesDeps {
   attachmentsOf: (certificateArn: string) => { policies: string[]; things: string[] };
   /** Detaches every policy from a certificate deleted with forceDelete. */
   detachPolicies: (certificateArn: string) => Promise<void>;
+  /** Reports a JITR registration that could not be stored. */
+  onStoreError: (error: unknown, what: string) => void;
 }
 
 const USER_SETTABLE: ReadonlySet<string> = new Set(['ACTIVE', 'INACTIVE', 'REVOKED']);
@@ -77,6 +87,7 @@ export class Certificates {
   readonly #settings: RecordCollection<string>;
   readonly #revokedListeners = new Set<(certificateId: string, reason: string) => void>();
   readonly #caListeners = new Set<() => void>();
+  readonly #autoRegistrationListeners = new Set<(registration: AutoRegistration) => void>();
   readonly #deps: CertificatesDeps;
   #registrationCode = '';
 
@@ -107,28 +118,66 @@ export class Certificates {
     if (presented === undefined) return { ok: false, reason: 'no client certificate was presented; this listener requires one' };
     const certificateId = presented.fingerprint256.replaceAll(':', '').toLowerCase();
     const record = this.#certificates.get(certificateId);
-    if (record === undefined) return { ok: false, reason: this.#whyUnknown(presented, certificateId) };
+    if (record === undefined) return this.#unknown(presented, certificateId);
     const info = this.#infoOf(record);
     const now = this.#deps.clock.now();
     if (now > info.notAfter.getTime()) return { ok: false, reason: `certificate ${certificateId} expired at ${info.notAfter.toISOString()}` };
     if (now < info.notBefore.getTime()) return { ok: false, reason: `certificate ${certificateId} is not valid before ${info.notBefore.toISOString()}` };
-    if (record.status !== 'ACTIVE') return { ok: false, reason: `certificate ${certificateId} is ${record.status}; only ACTIVE certificates may connect (UpdateCertificate)` };
     const ca = record.caCertificateId === undefined ? undefined : this.#cas.get(record.caCertificateId);
+    if (record.status === 'PENDING_ACTIVATION' && ca?.autoRegistration === 'ENABLE') {
+      // AWS announces a pending certificate again on every attempt, so a missed event is not fatal.
+      this.#announce({ certificateId, caCertificateId: ca.certificateId, registeredAt: record.createdAt });
+    }
+    if (record.status !== 'ACTIVE') return { ok: false, reason: `certificate ${certificateId} is ${record.status}; only ACTIVE certificates may connect (UpdateCertificate)` };
     if (ca !== undefined && ca.status !== 'ACTIVE') return { ok: false, reason: `certificate ${certificateId} was issued by CA ${ca.certificateId}, which is ${ca.status}` };
     return { ok: true, peer: { certificate: record, info } };
   }
 
-  #whyUnknown(presented: X509Certificate, certificateId: string): string {
+  /** An unregistered certificate: registered now if its CA allows auto-registration (JITR), else refused with why. */
+  #unknown(presented: X509Certificate, certificateId: string): PeerCheck {
     const subject = presented.subject.replaceAll('\n', ', ');
     // Not checkIssued: OpenSSL refuses a leaf as its own issuer when its key usage lacks keyCertSign.
     if (presented.subject === presented.issuer && presented.verify(presented.publicKey)) {
-      return `self-signed certificate ${certificateId} (${subject}) is not registered; register it with RegisterCertificateWithoutCA or use a hako-issued certificate`;
+      return { ok: false, reason: `self-signed certificate ${certificateId} (${subject}) is not registered; register it with RegisterCertificateWithoutCA or use a hako-issued certificate` };
     }
     const issuer = [...this.#cas.values()].find((ca) => isIssuedBy(presented, ca.pem));
     if (issuer === undefined) {
-      return `certificate ${certificateId} (${subject}) is issued by "${presented.issuer.replaceAll('\n', ', ')}", which is not a registered CA (RegisterCACertificate)`;
+      return { ok: false, reason: `certificate ${certificateId} (${subject}) is issued by "${presented.issuer.replaceAll('\n', ', ')}", which is not a registered CA (RegisterCACertificate)` };
     }
-    return `certificate ${certificateId} (${subject}) is signed by registered CA ${issuer.certificateId} but is not registered itself (RegisterCertificate)`;
+    if (issuer.autoRegistration !== 'ENABLE' || issuer.status !== 'ACTIVE') {
+      return { ok: false, reason: `certificate ${certificateId} (${subject}) is signed by registered CA ${issuer.certificateId} but is not registered itself (RegisterCertificate, or enable auto-registration on the CA)` };
+    }
+    const now = this.#deps.clock.now();
+    if (now > Date.parse(presented.validTo) || now < Date.parse(presented.validFrom)) {
+      return { ok: false, reason: `certificate ${certificateId} (${subject}) is outside its validity (${presented.validFrom} – ${presented.validTo}) and was not auto-registered` };
+    }
+    this.#autoRegister(presented, certificateId, issuer.certificateId, now);
+    return { ok: false, reason: `certificate ${certificateId} (${subject}) was registered just now as PENDING_ACTIVATION because CA ${issuer.certificateId} allows auto-registration (JITR); activate it (UpdateCertificate) and connect again` };
+  }
+
+  /** JITR: the record is usable at once; the event goes out once it is stored. */
+  #autoRegister(presented: X509Certificate, certificateId: string, caCertificateId: string, now: number): void {
+    const record: CertificateRecord = { certificateId, pem: presented.toString(), status: 'PENDING_ACTIVATION', caCertificateId, mode: 'DEFAULT', createdAt: now, updatedAt: now, customerVersion: 1, generationId: newResourceId() };
+    this.#certificates.set(certificateId, record);
+    this.#deps.changes.bump('certificate');
+    this.#certificateStore.put(certificateId, record).then(
+      () => this.#announce({ certificateId, caCertificateId, registeredAt: now }),
+      (error: unknown) => {
+        // Not stored: forget it, so the device's next attempt registers it again.
+        if (this.#certificates.get(certificateId) === record) this.#certificates.delete(certificateId);
+        this.#deps.onStoreError(error, `auto-registration of certificate ${certificateId}`);
+      },
+    );
+  }
+
+  #announce(registration: AutoRegistration): void {
+    for (const listener of this.#autoRegistrationListeners) listener(registration);
+  }
+
+  /** JITR: a certificate was auto-registered (or tried to connect again while pending). */
+  onAutoRegistered(listener: (registration: AutoRegistration) => void): () => void {
+    this.#autoRegistrationListeners.add(listener);
+    return () => this.#autoRegistrationListeners.delete(listener);
   }
 
   /** CA certificates a TLS listener should name when it asks for a client certificate. */

@@ -69,6 +69,7 @@ export async function startIdentity(options: IdentityOptions): Promise<Identity>
     caCertificateArn: arns.caCert,
     attachmentsOf: (arn) => ({ policies: policies?.attachedTo(arn) ?? [], things: registry.thingsOf(arn) }),
     detachPolicies: async (arn) => policies?.detachAll(arn),
+    onStoreError: (error, what) => logger.error({ err: error }, `store write failed: ${what}`),
   });
   policies = new Policies({
     records,
