@@ -5,17 +5,17 @@
  * A broker that fails to start is not retried: its later cells repeat the first failure, so a broken
  * hako costs one start timeout, not one per scenario.
  */
-import { BROKERS, type BrokerHandle } from './brokers/index.js';
-import type { IdleLoad, LoadResult, ThroughputLoad } from './load/config.js';
+import { BROKERS, type BrokerHandle, type StartOptions } from './brokers/index.js';
+import type { LoadConfig, LoadResult } from './load/config.js';
 import { runLoad } from './load/fork-load.js';
 
 /**
  * One cell of the report. With --repeat, `samples` lists every successful measurement's key figure
- * (msg/s, p99 ms or RSS KiB) and `result` is the median one.
+ * (msg/s, p99 ms, RSS KiB or connections/s) and `result` is the median one.
  */
 export type Outcome = { ok: true; result: LoadResult; samples: number[] } | { ok: false; error: string };
 
-export type Configure = (broker: BrokerHandle) => ThroughputLoad | IdleLoad;
+export type Configure = (broker: BrokerHandle) => LoadConfig;
 /** The figure the median is taken of. */
 export type KeyFigure = (result: LoadResult) => number;
 
@@ -35,11 +35,11 @@ export class Measurer {
     readonly loadMs: number,
   ) {}
 
-  async measure(name: string, configure: Configure, key: KeyFigure): Promise<Outcome> {
+  async measure(name: string, configure: Configure, key: KeyFigure, start: StartOptions = {}): Promise<Outcome> {
     const results: LoadResult[] = [];
     let failure: Attempt | null = null;
     for (let i = 0; i < this.repeat; i++) {
-      const attempt = await this.#measureOnce(name, configure);
+      const attempt = await this.#measureOnce(name, configure, start);
       if (attempt.ok) results.push(attempt.result);
       else failure ??= attempt;
     }
@@ -47,16 +47,18 @@ export class Measurer {
     return failure !== null && !failure.ok ? failure : { ok: false, error: 'not measured' };
   }
 
-  async #measureOnce(name: string, configure: Configure): Promise<Attempt> {
-    const earlier = this.#startFailures.get(name);
+  async #measureOnce(name: string, configure: Configure, start: StartOptions): Promise<Attempt> {
+    // A broker started with TLS is a different configuration: its failure says nothing about the plain one.
+    const startKey = start.tlsClients === undefined ? name : `${name}+tls`;
+    const earlier = this.#startFailures.get(startKey);
     if (earlier !== undefined) return { ok: false, error: earlier };
     let broker: BrokerHandle;
     try {
-      broker = await BROKERS[name]!();
+      broker = await BROKERS[name]!(start);
       this.labels.set(name, broker.label);
     } catch (err) {
       const error = (err as Error).message;
-      this.#startFailures.set(name, error);
+      this.#startFailures.set(startKey, error);
       return { ok: false, error };
     }
     try {

@@ -2,7 +2,7 @@
  * @module bench/report — renders a BenchReport as one side-by-side markdown table, a CPU table and
  * notes, or as JSON.
  */
-import type { IdleResult, ThroughputResult } from './load/config.js';
+import type { IdleResult, ThroughputResult, TlsConnectResult } from './load/config.js';
 import type { BenchReport, Outcome, ScenarioReport } from './runner.js';
 
 /** A rendered cell and the number ratios are computed from (null when failed or not verified). */
@@ -16,8 +16,12 @@ interface Row {
   cell: (outcome: Outcome | undefined) => Cell;
 }
 
-/** Ratio columns: hako over each of these, when both ran. */
-const RATIO_BASES = ['mosquitto', 'aedes'];
+/** Ratio columns, numerator over denominator, each shown when both brokers ran. */
+const RATIOS: ReadonlyArray<readonly [string, string]> = [
+  ['hako', 'mosquitto'],
+  ['hako', 'aedes'],
+  ['hako-policy', 'hako'],
+];
 /** Other processes' CPU share (% of one core) above which a measurement gets a warning. */
 const DISTURBED_PCT = 25;
 
@@ -27,11 +31,11 @@ export function renderJson(report: BenchReport): string {
 
 export function renderMarkdown(report: BenchReport): string {
   const names = report.brokers.map((b) => b.name);
-  const bases = names.includes('hako') ? RATIO_BASES.filter((b) => names.includes(b)) : [];
+  const ratios = RATIOS.filter(([a, b]) => names.includes(a) && names.includes(b));
   const header = [
     `scenario (${report.options.payload}-byte payloads)`,
     ...report.brokers.map((b) => b.label),
-    ...bases.map((b) => `hako/${b}`),
+    ...ratios.map(([a, b]) => `${a}/${b}`),
   ];
   const lines = [tableRow(header), tableRow(header.map(() => '---'))];
   const notes: string[] = [];
@@ -39,8 +43,7 @@ export function renderMarkdown(report: BenchReport): string {
     for (const row of rowsFor(scenario)) {
       const cells = names.map((name) => row.cell(scenario.outcomes[name]));
       const valueOf = (name: string): number | null => cells[names.indexOf(name)]?.value ?? null;
-      const ratios = bases.map((base) => ratio(valueOf('hako'), valueOf(base)));
-      lines.push(tableRow([row.label, ...cells.map((c) => c.text), ...ratios]));
+      lines.push(tableRow([row.label, ...cells.map((c) => c.text), ...ratios.map(([a, b]) => ratio(valueOf(a), valueOf(b)))]));
     }
     for (const name of names) notes.push(...notesFor(scenario, name));
   }
@@ -60,7 +63,7 @@ function summaryLine(report: BenchReport): string {
     `hako bench, ${report.startedAt}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, MQTT level ` +
     `${o.protocol}, ${o.seconds} s measured after ${o.warmupSeconds} s warm-up` +
     `${o.repeat > 1 ? ` (median of ${o.repeat})` : ''}, QoS 1 window ${o.window}, end-to-end window ` +
-    `${o.endToEndWindow}; took ${report.elapsedSeconds} s. Ratios > 1 favour hako for msg/s, < 1 otherwise.`
+    `${o.endToEndWindow}; took ${report.elapsedSeconds} s. Ratios > 1 favour hako for msg/s and connections/s, < 1 otherwise.`
   );
 }
 
@@ -71,6 +74,14 @@ function rowsFor(scenario: ScenarioReport): Row[] {
     return [
       { label: `${scenario.title}: p50 ${at} (ms)`, cell: (o) => latencyCell(o, 'p50Ms') },
       { label: `${scenario.title}: p99 ${at} (ms)`, cell: (o) => latencyCell(o, 'p99Ms') },
+    ];
+  }
+  if (scenario.kind === 'tls-connect') {
+    return [
+      { label: `${scenario.title} (connections/s)`, cell: tlsConnectCell },
+      { label: `${scenario.title}: p50 setup time (ms)`, cell: (o) => latencyCell(o, 'p50Ms') },
+      { label: `${scenario.title}: p99 setup time (ms)`, cell: (o) => latencyCell(o, 'p99Ms') },
+      { label: `${scenario.title}: broker CPU per connection (ms)`, cell: cpuPerConnectionCell },
     ];
   }
   const connections = Object.values(scenario.outcomes).flatMap((o) =>
@@ -92,8 +103,22 @@ function throughputCell(outcome: Outcome | undefined): Cell {
   return { text: formatCount(r.deliveredPerSec) + mark, value: r.ok ? r.deliveredPerSec : null };
 }
 
+function tlsConnectCell(outcome: Outcome | undefined): Cell {
+  const r = timedOf(outcome);
+  if (r === null || r.kind !== 'tls-connect') return failedCell(outcome);
+  return { text: formatCount(r.connectsPerSec) + (r.ok ? '' : ' ✗'), value: r.ok ? r.connectsPerSec : null };
+}
+
+/** The broker's CPU time per connection set up: its cost, whichever side of the machine was the bottleneck. */
+function cpuPerConnectionCell(outcome: Outcome | undefined): Cell {
+  const r = timedOf(outcome);
+  if (r === null || r.kind !== 'tls-connect' || r.connectsPerSec === 0) return failedCell(outcome);
+  const value = (r.cpu.brokerPct * 10) / r.connectsPerSec;
+  return { text: value.toFixed(2) + (r.ok ? '' : ' ✗'), value: r.ok ? value : null };
+}
+
 function latencyCell(outcome: Outcome | undefined, key: 'p50Ms' | 'p99Ms'): Cell {
-  const r = throughputOf(outcome);
+  const r = timedOf(outcome);
   if (r === null) return failedCell(outcome);
   const value = r.latency[key];
   return { text: value.toFixed(value < 10 ? 2 : 1) + (r.ok ? '' : ' ✗'), value: r.ok ? value : null };
@@ -115,6 +140,11 @@ function throughputOf(outcome: Outcome | undefined): ThroughputResult | null {
   return outcome?.ok === true && outcome.result.kind === 'throughput' ? outcome.result : null;
 }
 
+/** A result with a measurement window: latencies and CPU shares. */
+function timedOf(outcome: Outcome | undefined): ThroughputResult | TlsConnectResult | null {
+  return outcome?.ok === true && outcome.result.kind !== 'idle' ? outcome.result : null;
+}
+
 function notesFor(scenario: ScenarioReport, name: string): string[] {
   const outcome = scenario.outcomes[name];
   if (outcome === undefined) return [];
@@ -124,8 +154,12 @@ function notesFor(scenario: ScenarioReport, name: string): string[] {
   if (r.kind === 'throughput' && r.lost > 0) {
     notes.push(`† ${name}, ${scenario.id}: lost ${r.lost} of ${r.expected} QoS 0 deliveries`);
   }
-  if (r.kind === 'throughput' && r.cpu.otherPct > DISTURBED_PCT) {
+  if (r.kind !== 'idle' && r.cpu.otherPct > DISTURBED_PCT) {
     notes.push(`${name}, ${scenario.id}: disturbed, other processes used ${r.cpu.otherPct}% of a core`);
+  }
+  if (r.kind === 'tls-connect') {
+    const what = name === 'forwarder' ? " (Node's tls.createServer answering CONNECT with a canned CONNACK)" : '';
+    notes.push(`${name}, ${scenario.id}${what}: ${r.negotiated}`);
   }
   return notes;
 }
@@ -137,7 +171,7 @@ function renderCpuTable(report: BenchReport): string[] {
   const lines = [tableRow(header), tableRow(header.map(() => '---'))];
   for (const scenario of scenarios) {
     const cells = report.brokers.map((b) => {
-      const cpu = throughputOf(scenario.outcomes[b.name])?.cpu;
+      const cpu = timedOf(scenario.outcomes[b.name])?.cpu;
       return cpu === undefined ? '—' : [cpu.brokerPct, cpu.loadPct, cpu.otherPct].map(Math.round).join(' / ');
     });
     lines.push(tableRow([scenario.id, ...cells]));

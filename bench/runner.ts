@@ -5,12 +5,12 @@
  * process (bench/measure.ts), so no run inherits another's heap, queues or sockets.
  */
 import os from 'node:os';
-import type { BrokerHandle } from './brokers/index.js';
+import { TLS_BROKER_NAMES, type BrokerHandle } from './brokers/index.js';
 import type { BenchOptions } from './cli-args.js';
 import { ensureOpenFileLimit } from './fd-limit.js';
-import type { IdleLoad, ThroughputLoad } from './load/config.js';
+import type { IdleLoad, LoadConfig, ThroughputLoad, TlsConnectLoad } from './load/config.js';
 import { Measurer, type KeyFigure, type Outcome } from './measure.js';
-import { SCENARIOS, type Scenario, type ThroughputScenario } from './scenarios.js';
+import { SCENARIOS, type Scenario, type ThroughputScenario, type TlsConnectScenario } from './scenarios.js';
 
 export type { Outcome } from './measure.js';
 
@@ -62,11 +62,15 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
       log(`[${scenario.id}] fixed rate ${rate} msg/s (${why})`);
     }
     for (const name of opts.brokers) {
-      const configure = (broker: BrokerHandle): ThroughputLoad | IdleLoad =>
-        scenario.kind === 'idle'
-          ? idleConfig(opts, broker)
-          : throughputConfig(opts, scenario.kind === 'latency' ? scenario.basis : scenario, broker, rate);
-      const outcome = await measurer.measure(name, configure, keyOf(scenario));
+      // Brokers without a TLS setup in the bench (hako-policy) have no cell in the TLS row.
+      if (scenario.kind === 'tls-connect' && !TLS_BROKER_NAMES.includes(name)) continue;
+      const configure = (broker: BrokerHandle): LoadConfig => {
+        if (scenario.kind === 'idle') return idleConfig(opts, broker);
+        if (scenario.kind === 'tls-connect') return tlsConnectConfig(opts, scenario, broker);
+        return throughputConfig(opts, scenario.kind === 'latency' ? scenario.basis : scenario, broker, rate);
+      };
+      const start = scenario.kind === 'tls-connect' ? { tlsClients: scenario.concurrency } : {};
+      const outcome = await measurer.measure(name, configure, keyOf(scenario), start);
       report.outcomes[name] = outcome;
       log(`[${scenario.id}] ${name}: ${describe(outcome)}`);
     }
@@ -121,10 +125,27 @@ function idleConfig(opts: BenchOptions, broker: BrokerHandle): IdleLoad {
   };
 }
 
-/** What --repeat takes the median of: msg/s, p99 latency, or RSS. */
+function tlsConnectConfig(opts: BenchOptions, s: TlsConnectScenario, broker: BrokerHandle): TlsConnectLoad {
+  const { tls } = broker;
+  if (tls === undefined) throw new Error(`${broker.name} was started without a TLS listener`);
+  return {
+    kind: 'tls-connect',
+    port: tls.port,
+    brokerPid: broker.pid,
+    protocol: opts.protocol,
+    caPem: tls.caPem,
+    clients: tls.clients.map((c) => ({ clientId: c.clientId, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem })),
+    concurrency: s.concurrency,
+    warmupMs: opts.warmupSeconds * 1000,
+    durationMs: opts.seconds * 1000,
+  };
+}
+
+/** What --repeat takes the median of: msg/s, p99 latency, RSS, or connections/s. */
 function keyOf(scenario: Scenario): KeyFigure {
   return (r) => {
     if (r.kind === 'idle') return r.rssAfterKiB;
+    if (r.kind === 'tls-connect') return r.connectsPerSec;
     return scenario.kind === 'latency' ? r.latency.p99Ms : r.deliveredPerSec;
   };
 }
@@ -145,6 +166,13 @@ function describe(outcome: Outcome): string {
   if (r.kind === 'idle') {
     const mib = (r.rssAfterKiB / 1024).toFixed(1);
     return `${r.connections} connections, RSS ${mib} MiB (${r.perConnectionKiB} KiB each), ${r.connectMs} ms${samples}`;
+  }
+  if (r.kind === 'tls-connect') {
+    const verdict = r.ok ? 'ok' : `PROBLEMS: ${r.problems.join('; ')}`;
+    return (
+      `${r.connectsPerSec} connections/s, setup p50 ${r.latency.p50Ms} ms, p99 ${r.latency.p99Ms} ms, cpu broker ` +
+      `${r.cpu.brokerPct}% load ${r.cpu.loadPct}% other ${r.cpu.otherPct}%, ${r.negotiated} — ${verdict}${samples}`
+    );
   }
   const verdict = r.ok ? (r.lost > 0 ? `lost ${r.lost}` : 'ok') : `PROBLEMS: ${r.problems.join('; ')}`;
   return (

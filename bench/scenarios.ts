@@ -4,6 +4,8 @@
  * Throughput scenarios saturate the broker (windows full) and report deliveries per second at the
  * subscribers. The latency scenario paces QoS 1 pairs at a fixed rate (half the slowest broker's QoS 1
  * pairs throughput from the same run). The idle scenario measures broker memory per open connection.
+ * The tls-connect scenario measures how many MQTT-over-TLS connections (client certificates, ECDSA P-256)
+ * a broker sets up per second.
  */
 import type { QoS } from './load/packets.js';
 import type { Topology } from './load/config.js';
@@ -32,9 +34,18 @@ export interface IdleScenario {
   title: string;
 }
 
-export type Scenario = ThroughputScenario | LatencyScenario | IdleScenario;
+export interface TlsConnectScenario {
+  kind: 'tls-connect';
+  id: string;
+  title: string;
+  /** Connections in setup at any moment; each slot has its own client id and certificate. */
+  concurrency: number;
+}
+
+export type Scenario = ThroughputScenario | LatencyScenario | IdleScenario | TlsConnectScenario;
 
 const PAIRS = 4;
+const TLS_SLOTS = 16;
 
 function throughput(qos: QoS, topology: Topology, publishers: number, subscribers: number): ThroughputScenario {
   const [kind, shape] =
@@ -58,6 +69,7 @@ export const SCENARIOS: readonly Scenario[] = [
   qos1Pairs,
   { kind: 'latency', id: 'latency', title: `QoS 1 latency, ${PAIRS} pairs at a fixed rate`, basis: qos1Pairs },
   { kind: 'idle', id: 'idle', title: 'broker RSS with idle connections' },
+  { kind: 'tls-connect', id: 'tls-connect', title: `TLS connection setup, ${TLS_SLOTS} in flight`, concurrency: TLS_SLOTS },
 ];
 
 export const SCENARIO_IDS = SCENARIOS.map((s) => s.id);

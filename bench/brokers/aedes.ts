@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { BrokerHandle } from './broker-handle.js';
+import type { BrokerHandle, StartOptions } from './broker-handle.js';
 import { startNodeScript } from './node-script.js';
 
 function aedesVersion(): string {
@@ -15,6 +15,6 @@ function aedesVersion(): string {
   }
 }
 
-export function startAedes(): Promise<BrokerHandle> {
-  return startNodeScript('aedes', `aedes ${aedesVersion()}`, './aedes-server.js');
+export function startAedes(options: StartOptions = {}): Promise<BrokerHandle> {
+  return startNodeScript('aedes', `aedes ${aedesVersion()}`, './aedes-server.js', options);
 }

@@ -1,5 +1,21 @@
 /** @module bench/brokers/broker-handle — what the orchestrator knows about a running broker under test. */
 
+/** One identity a TLS load connects with: its MQTT client id and its client certificate (PEM). */
+export interface TlsClientCredentials {
+  readonly clientId: string;
+  readonly certificatePem: string;
+  /** PKCS#8 PEM. */
+  readonly privateKeyPem: string;
+}
+
+/** A broker's MQTT-over-TLS listener (client certificates required) and who may connect to it. */
+export interface TlsEndpoint {
+  readonly port: number;
+  /** The CA that signed the broker's server certificate (and, for the bench's own CAs, the clients'). */
+  readonly caPem: string;
+  readonly clients: readonly TlsClientCredentials[];
+}
+
 export interface BrokerHandle {
   /** Broker name as given on the command line. */
   readonly name: string;
@@ -8,9 +24,16 @@ export interface BrokerHandle {
   readonly port: number;
   /** Process whose RSS and CPU time the report quotes. */
   readonly pid: number;
+  /** Present when the broker was started with `tlsClients`. */
+  readonly tls?: TlsEndpoint | undefined;
   /** Stops the broker and removes its temporary files. */
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Also listen for MQTT over TLS with client certificates, and provide this many client identities. */
+  readonly tlsClients?: number;
+}
+
 /** Starts one broker instance on a loopback port; rejects with a readable reason if it cannot. */
-export type BrokerStarter = () => Promise<BrokerHandle>;
+export type BrokerStarter = (options?: StartOptions) => Promise<BrokerHandle>;

@@ -12,10 +12,14 @@
  * floor under any Node broker. It does no topic matching per message, no re-encoding, no per-subscriber
  * packet-id assignment, no session or inflight state: everything a real broker must add. Assumes the
  * bench's own clients (one topic per publisher, no wildcards); it is not an MQTT broker.
+ *
+ * With `--tls-port/--tls-dir` the same handler also serves Node's `tls.createServer` with client
+ * certificates required: the tls-connect scenario's baseline, Node's TLS plus a canned CONNACK.
  */
 import net, { type Socket } from 'node:net';
 import { scanFrames } from '../load/frame-reader.js';
 import { portArgument } from './node-script.js';
+import { tlsListenerArgs } from './tls-args.js';
 
 const CONNECT = 1;
 const PUBLISH = 3;
@@ -130,4 +134,9 @@ function encodePubacks(ids: number[]): Buffer {
 
 const server = net.createServer(handleConnection);
 server.listen(portArgument(process.argv), '127.0.0.1');
+const tlsArgs = tlsListenerArgs(process.argv);
+if (tlsArgs !== undefined) {
+  const { createServer } = await import('node:tls');
+  createServer(tlsArgs.options, handleConnection).listen(tlsArgs.port, '127.0.0.1');
+}
 process.once('SIGTERM', () => process.exit(0));

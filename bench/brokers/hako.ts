@@ -6,14 +6,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrokerHandle } from './broker-handle.js';
+import type { BrokerHandle, StartOptions } from './broker-handle.js';
 import { BrokerProcess, waitForPort } from './child-process.js';
 
 /** dist/bench/brokers/hako.js → the repository root. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
 
-function hakoVersion(): string {
+export function hakoVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '?';
   } catch {
@@ -21,9 +21,14 @@ function hakoVersion(): string {
   }
 }
 
-export async function startHako(): Promise<BrokerHandle> {
+export function startHako(options: StartOptions = {}): Promise<BrokerHandle> {
+  return startHakoVariant('hako', `hako ${hakoVersion()}`, [], options);
+}
+
+/** hako with extra `hako start` arguments (a project file, say), reported under its own name. */
+export async function startHakoVariant(name: string, label: string, extraArgs: readonly string[], options: StartOptions = {}): Promise<BrokerHandle> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hako-bench-data-'));
-  const args = ['bin/hako.js', 'start', '--mqtt-port', '0', '--http-port', '0', '--mqtts-port', '0'];
+  const args = ['bin/hako.js', 'start', '--mqtt-port', '0', '--http-port', '0', '--mqtts-port', '0', ...extraArgs];
   const proc = new BrokerProcess(process.execPath, [...args, '--data-dir', dataDir], ROOT);
   const cleanUp = async (): Promise<void> => {
     await proc.stop();
@@ -32,7 +37,9 @@ export async function startHako(): Promise<BrokerHandle> {
   try {
     const port = await readMqttPort(join(dataDir, 'ports.json'), proc);
     await waitForPort(port, proc, START_TIMEOUT_MS);
-    return { name: 'hako', label: `hako ${hakoVersion()}`, port, pid: proc.pid, stop: cleanUp };
+    // TLS: devices provisioned through hako's AWS IoT API (the SDK is loaded only for this).
+    const tls = options.tlsClients === undefined ? undefined : await (await import('./hako-tls.js')).provisionTlsDevices(dataDir, options.tlsClients);
+    return { name, label, port, pid: proc.pid, tls, stop: cleanUp };
   } catch (err) {
     await cleanUp();
     throw err;

@@ -3,15 +3,20 @@ import type { BrokerStarter } from './broker-handle.js';
 import { startAedes } from './aedes.js';
 import { startForwarder } from './forwarder.js';
 import { startHako } from './hako.js';
+import { startHakoWithPolicy } from './hako-policy.js';
 import { startMosquitto } from './mosquitto.js';
 
-export type { BrokerHandle, BrokerStarter } from './broker-handle.js';
+export type { BrokerHandle, BrokerStarter, StartOptions, TlsClientCredentials, TlsEndpoint } from './broker-handle.js';
 
 export const BROKERS: Readonly<Record<string, BrokerStarter>> = {
   hako: startHako,
+  'hako-policy': startHakoWithPolicy,
   mosquitto: startMosquitto,
   aedes: startAedes,
   forwarder: startForwarder,
 };
 
 export const BROKER_NAMES = Object.keys(BROKERS);
+
+/** Brokers whose starters honour `tlsClients`: the ones the tls-connect scenario runs. */
+export const TLS_BROKER_NAMES: readonly string[] = ['hako', 'mosquitto', 'aedes', 'forwarder'];

@@ -5,17 +5,33 @@
  * wait in a per-client queue capped by `max_queued_messages` (1000), and QoS 0 to an online client is
  * dropped once that client has `max_queued_messages` packets waiting to be written. Both limits are
  * lifted here (see bench/README.md), as Aedes has neither.
+ *
+ * Asked for TLS, it gets a second listener with client certificates required, from a throw-away PKI
+ * (bench/brokers/bench-pki.ts), and OpenSSL's default protocol range.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrokerHandle } from './broker-handle.js';
+import type { BrokerHandle, StartOptions, TlsEndpoint } from './broker-handle.js';
 import { BrokerProcess, findFreePort, waitForPort } from './child-process.js';
 
 const START_TIMEOUT_MS = 5000;
 
-export function mosquittoConfig(port: number): string {
+/** Paths of the CA, the server certificate and its key, for a mutual-TLS listener. */
+export interface MosquittoTls {
+  port: number;
+  files: { ca: string; cert: string; key: string };
+}
+
+export function mosquittoConfig(port: number, tls?: MosquittoTls): string {
+  const tlsListener = tls === undefined ? [] : [
+    `listener ${tls.port} 127.0.0.1`,
+    `cafile ${tls.files.ca}`,
+    `certfile ${tls.files.cert}`,
+    `keyfile ${tls.files.key}`,
+    'require_certificate true',
+  ];
   return [
     `listener ${port} 127.0.0.1`,
     'allow_anonymous true',
@@ -33,6 +49,7 @@ export function mosquittoConfig(port: number): string {
     'log_type error',
     'log_type warning',
     'connection_messages false',
+    ...tlsListener,
     '',
   ].join('\n');
 }
@@ -48,11 +65,20 @@ export function mosquittoVersion(): string {
   }
 }
 
-export async function startMosquitto(): Promise<BrokerHandle> {
+export async function startMosquitto(options: StartOptions = {}): Promise<BrokerHandle> {
   const port = await findFreePort();
   const dir = mkdtempSync(join(tmpdir(), 'hako-bench-mosquitto-'));
   const configPath = join(dir, 'mosquitto.conf');
-  writeFileSync(configPath, mosquittoConfig(port));
+  let tls: TlsEndpoint | undefined;
+  let tlsConfig: MosquittoTls | undefined;
+  if (options.tlsClients !== undefined) {
+    const { writeBenchPki } = await import('./bench-pki.js');
+    chmodSync(dir, 0o755); // Mosquitto started as root reads the TLS files as user mosquitto
+    const pki = await writeBenchPki(dir, options.tlsClients);
+    tls = { port: await findFreePort(), caPem: pki.caPem, clients: pki.clients };
+    tlsConfig = { port: tls.port, files: pki.files };
+  }
+  writeFileSync(configPath, mosquittoConfig(port, tlsConfig));
   const proc = new BrokerProcess('mosquitto', ['-c', configPath]);
   const cleanUp = async (): Promise<void> => {
     await proc.stop();
@@ -60,9 +86,10 @@ export async function startMosquitto(): Promise<BrokerHandle> {
   };
   try {
     await waitForPort(port, proc, START_TIMEOUT_MS);
+    if (tls !== undefined) await waitForPort(tls.port, proc, START_TIMEOUT_MS);
   } catch (err) {
     await cleanUp();
     throw err;
   }
-  return { name: 'mosquitto', label: `mosquitto ${mosquittoVersion()}`, port, pid: proc.pid, stop: cleanUp };
+  return { name: 'mosquitto', label: `mosquitto ${mosquittoVersion()}`, port, pid: proc.pid, tls, stop: cleanUp };
 }

@@ -50,7 +50,30 @@ export interface IdleLoad {
   settleMs: number;
 }
 
-export type LoadConfig = ThroughputLoad | IdleLoad;
+/** One identity the tls-connect load connects with (PEM strings: the IPC channel carries JSON). */
+export interface TlsClient {
+  clientId: string;
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+export interface TlsConnectLoad {
+  kind: 'tls-connect';
+  /** The broker's TLS listener. */
+  port: number;
+  brokerPid: number;
+  protocol: ProtocolLevel;
+  /** Trusted CA for the server certificate. */
+  caPem: string;
+  /** One identity per slot; slot i always connects as clients[i]. */
+  clients: TlsClient[];
+  /** Connections being set up at any moment (one per slot, each closed once its CONNACK arrives). */
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+export type LoadConfig = ThroughputLoad | IdleLoad | TlsConnectLoad;
 
 export interface ThroughputResult {
   kind: 'throughput';
@@ -89,7 +112,23 @@ export interface IdleResult {
   problems: string[];
 }
 
-export type LoadResult = ThroughputResult | IdleResult;
+export interface TlsConnectResult {
+  kind: 'tls-connect';
+  /** Connections that completed TLS and CONNACK per second, over the measurement window. */
+  connectsPerSec: number;
+  /** Setup time of the connections completed in the window: TCP connect, TLS handshake, CONNECT → CONNACK. */
+  latency: LatencySummary;
+  /** Completed / failed over the whole run (warm-up included). */
+  completed: number;
+  failed: number;
+  /** What the first connection negotiated, e.g. `TLSv1.3 TLS_AES_256_GCM_SHA384 X25519, server key prime256v1`. */
+  negotiated: string;
+  ok: boolean;
+  problems: string[];
+  cpu: ThroughputResult['cpu'];
+}
+
+export type LoadResult = ThroughputResult | IdleResult | TlsConnectResult;
 
 /** Parent → worker. */
 export interface RunMessage {
