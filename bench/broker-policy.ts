@@ -38,7 +38,7 @@ const MESSAGES = count === undefined ? 400_000 : Number(count);
 const outlet = (): Outlet => ({ write: () => undefined, bufferedBytes: () => 0, end: () => undefined, remoteAddress: '127.0.0.1:1' });
 
 function anonymousAuthorizer(withPolicy: boolean): Authenticator {
-  if (!withPolicy) return { authenticate: () => ({ ok: true, access: undefined }) };
+  if (!withPolicy) return { authenticate: () => ({ ok: true, access: undefined }), accessFor: () => undefined };
   const parsed = parsePolicyDocument(JSON.stringify(benchPolicy));
   if (!parsed.ok) throw new Error(parsed.message);
   // Anonymous clients never reach the certificate, policy or thing registries.

@@ -9,7 +9,7 @@
 import type { ChangeFeed } from '../core/change-feed.js';
 import type { Logger } from '../core/logger.js';
 import { ReasonCode } from '../mqtt/codec/reason-codes.js';
-import type { Authenticator, ClientAccess, ConnectAttempt, ConnectDecision, MqttAction } from '../mqtt/auth.js';
+import type { Authenticator, ClientAccess, ConnectAttempt, ConnectDecision, MqttAction, PeerIdentity } from '../mqtt/auth.js';
 import type { Registry } from '../registry/registry.js';
 import type { Certificates } from './certificates.js';
 import type { Policies } from './policies.js';
@@ -56,44 +56,49 @@ export class MqttAuthorizer implements Authenticator {
 
   authenticate(attempt: ConnectAttempt): ConnectDecision {
     const { peer } = attempt;
-    const { anonymous, certificates, policies, arns } = this.#deps;
-    if (peer?.kind === 'access-key') return { ok: true, access: undefined }; // hako's access keys are administrators
-    let principal: string | undefined;
-    let policiesOf: () => readonly CompiledPolicy[];
-    if (peer === undefined) {
-      if (!anonymous.allowed) {
-        return { ok: false, reasonCode: ReasonCode.NotAuthorized, reason: 'anonymous MQTT clients are accepted only while hako listens on loopback; connect over TLS with a client certificate' };
-      }
-      const policy = anonymous.policy;
-      if (policy === undefined) return { ok: true, access: undefined };
-      policiesOf = () => [policy];
-    } else {
+    if (peer === undefined && !this.#deps.anonymous.allowed) {
+      return { ok: false, reasonCode: ReasonCode.NotAuthorized, reason: 'anonymous MQTT clients are accepted only while hako listens on loopback; connect over TLS with a client certificate' };
+    }
+    if (peer?.kind === 'certificate') {
       // The certificate passed the TLS check moments ago; its status may have changed since.
-      const record = certificates.get(peer.id);
+      const record = this.#deps.certificates.get(peer.id);
       if (record === undefined || record.status !== 'ACTIVE') {
         return { ok: false, reasonCode: ReasonCode.NotAuthorized, reason: `certificate ${peer.id} is ${record?.status ?? 'no longer registered'}` };
       }
-      const certificateArn = arns.cert(peer.id);
-      principal = certificateArn;
-      policiesOf = () => policies.policiesFor(certificateArn);
     }
-    const variables = connectionVariables(
-      {
-        clientId: attempt.clientId,
-        principal,
-        certificate: peer === undefined ? undefined : certificates.info(peer.id),
-        sourceIp: ipOf(attempt.remoteAddress),
-        connectAttributes: [...(attempt.cleanStart ? [] : ['PersistentConnect']), ...(attempt.hasWill ? ['LastWill'] : [])],
-      },
-      this.#deps.registry,
-    );
-    const resource = arns.client(attempt.clientId);
-    const decision = evaluate(policiesOf(), IOT_ACTION.connect, resource, variables);
+    const connectAttributes = [...(attempt.cleanStart ? [] : ['PersistentConnect']), ...(attempt.hasWill ? ['LastWill'] : [])];
+    const access = this.#accessOf(attempt.clientId, peer, ipOf(attempt.remoteAddress), connectAttributes);
+    if (access === undefined) return { ok: true, access: undefined };
+    const resource = this.#deps.arns.client(attempt.clientId);
+    const decision = evaluate(access.policies(), IOT_ACTION.connect, resource, access.variables);
     if (!decision.allowed) {
-      this.#denied(attempt.clientId, principal, 'connect', resource, decision);
+      this.#denied(attempt.clientId, access.principal, 'connect', resource, decision);
       return { ok: false, reasonCode: ReasonCode.NotAuthorized, reason: `iot:Connect on ${resource}: ${describeDecision(decision)}` };
     }
-    return { ok: true, access: new PolicyAccess(attempt.clientId, principal, policiesOf, variables, this) };
+    return { ok: true, access };
+  }
+
+  accessFor(clientId: string, peer: PeerIdentity | undefined): ClientAccess | undefined {
+    // An anonymous session restored on a host no longer on loopback may receive nothing.
+    if (peer === undefined && !this.#deps.anonymous.allowed) return new PolicyAccess(clientId, undefined, () => [], () => undefined, this);
+    // Its connection's address is gone with the connection; the session was persistent.
+    return this.#accessOf(clientId, peer, '', ['PersistentConnect']);
+  }
+
+  /** What a principal may do on this connection; undefined when unrestricted (access keys, anonymous without a policy). */
+  #accessOf(clientId: string, peer: PeerIdentity | undefined, sourceIp: string, connectAttributes: string[]): PolicyAccess | undefined {
+    const { anonymous, certificates, policies, arns } = this.#deps;
+    if (peer?.kind === 'access-key') return undefined; // hako's access keys are administrators
+    if (peer === undefined) {
+      const policy = anonymous.policy;
+      if (policy === undefined) return undefined;
+      return new PolicyAccess(clientId, undefined, () => [policy], connectionVariables({ clientId, principal: undefined, certificate: undefined, sourceIp, connectAttributes }, this.#deps.registry), this);
+    }
+    const certificateArn = arns.cert(peer.id);
+    // A certificate that is no longer ACTIVE grants nothing, whatever is attached to it.
+    const policiesOf = (): readonly CompiledPolicy[] => (certificates.get(peer.id)?.status === 'ACTIVE' ? policies.policiesFor(certificateArn) : []);
+    const variables = connectionVariables({ clientId, principal: certificateArn, certificate: certificates.info(peer.id), sourceIp, connectAttributes }, this.#deps.registry);
+    return new PolicyAccess(clientId, certificateArn, policiesOf, variables, this);
   }
 
   /** Logged and counted here, once per cached decision; the broker only sees false. */

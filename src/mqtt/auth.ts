@@ -39,4 +39,7 @@ export type ConnectDecision = { ok: true; access: ClientAccess | undefined } | {
 
 export interface Authenticator {
   authenticate(attempt: ConnectAttempt): ConnectDecision;
+  /** The access of a persistent session restored at start-up, whose client has not connected again yet:
+   *  what `peer` may receive now (a certificate no longer ACTIVE may receive nothing). */
+  accessFor(clientId: string, peer: PeerIdentity | undefined): ClientAccess | undefined;
 }

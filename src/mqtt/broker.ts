@@ -98,6 +98,8 @@ export class Broker {
       session.restore(stored, outbound, inbound);
       // A session whose connection died with the process counts as disconnected from now.
       session.disconnectedAt ??= now;
+      // Until its client is back, deliveries to it are checked against its last principal's policies.
+      session.access = this.authenticator.accessFor(session.clientId, session.peer);
       this.#sessions.set(session.clientId, session);
       for (const [filter, options] of session.subscriptions) this.#router.subscribe(session.clientId, filter, options);
       this.#scheduleExpiry(session, now);
@@ -163,6 +165,7 @@ export class Broker {
     }
     if (session === undefined) {
       session = this.#newSession(clientId, channel.protocolVersion, expiryInterval);
+      session.peer = channel.peer;
       this.#sessions.set(clientId, session);
       session.persist(false);
       this.#deps.hooks.emit('session.created', { clientId, persistent: session.persistent });
@@ -172,6 +175,7 @@ export class Broker {
       session.expiryTimer = undefined;
       session.protocolVersion = channel.protocolVersion;
       session.disconnectedAt = undefined;
+      session.peer = channel.peer;
       this.setSessionExpiry(session, expiryInterval);
     }
     session.access = channel.access;

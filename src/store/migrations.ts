@@ -87,8 +87,16 @@ CREATE TABLE records (
 ) STRICT, WITHOUT ROWID;
 `;
 
+// The principal of a persistent session's last connection (kind 'certificate' or 'access-key', and its
+// id), so that after a restart the session is held to that principal's policies.
+const sessionPeer = `
+ALTER TABLE mqtt_sessions ADD COLUMN peer_kind TEXT CHECK (peer_kind IN ('certificate', 'access-key'));
+ALTER TABLE mqtt_sessions ADD COLUMN peer_id TEXT;
+`;
+
 /** Every migration hako knows, in version order. Append only. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'mqtt sessions and retained messages', sql: mqttSessions },
   { version: 2, name: 'identity and registry records', sql: records },
+  { version: 3, name: 'the principal of a persistent session', sql: sessionPeer },
 ];

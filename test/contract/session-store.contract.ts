@@ -31,6 +31,7 @@ const record = (clientId: string, overrides: Partial<SessionRecord> = {}): Sessi
   protocolVersion: 5,
   expiryInterval: 3600,
   disconnectedAt: undefined,
+  peer: undefined,
   ...overrides,
 });
 
@@ -73,8 +74,8 @@ export function runSessionStoreContract(name: string, make: () => Promise<Sessio
 
     it('session.put + subscription.put: loadSessions returns each record with every subscription option', async () => {
       const h = await harness();
-      const a = record('a', { protocolVersion: 4, expiryInterval: 0xffffffff, disconnectedAt: 1_767_225_600_123 });
-      const b = record('b ü/#', { protocolVersion: 5, expiryInterval: 0, disconnectedAt: undefined });
+      const a = record('a', { protocolVersion: 4, expiryInterval: 0xffffffff, disconnectedAt: 1_767_225_600_123, peer: { kind: 'certificate', id: 'ab'.repeat(32) } });
+      const b = record('b ü/#', { protocolVersion: 5, expiryInterval: 0, disconnectedAt: undefined, peer: { kind: 'access-key', id: 'AKIAAAAAAAAAAAAAAAAA' } });
       const aSubs = new Map<string, SubscriptionOptions>([
         ['a/+/x', options({ qos: 0, noLocal: true, retainAsPublished: true, retainHandling: 2, subscriptionId: 268_435_455 })],
         ['a/#', options({ qos: 2, retainHandling: 1, subscriptionId: 1 })],
@@ -97,7 +98,7 @@ export function runSessionStoreContract(name: string, make: () => Promise<Sessio
         outPut('c', makeEntry(1)),
         { kind: 'inbound.put', clientId: 'c', packetId: 7 },
       ]);
-      const updated = record('c', { expiryInterval: 60, disconnectedAt: 1_700_000_000_000 });
+      const updated = record('c', { expiryInterval: 60, disconnectedAt: 1_700_000_000_000, peer: { kind: 'certificate', id: 'cd'.repeat(32) } });
       await h.store.apply([sessionPut(updated)]);
       await checkNowAndAfterReopen(h, async (store) => {
         assert.deepEqual(await store.loadSessions(), [{ ...updated, subscriptions: new Map([['x/#', options()]]) }]);

@@ -110,7 +110,8 @@ export class MemorySessionStore implements SessionStore {
 // Copies name every field, as the SQLite columns do, so extra properties on a caller's object (say a
 // StoredSession passed as a SessionRecord) are not kept by one store and dropped by the other.
 function copySession(s: SessionRecord): SessionRecord {
-  return { clientId: s.clientId, protocolVersion: s.protocolVersion, expiryInterval: s.expiryInterval, disconnectedAt: s.disconnectedAt };
+  const peer = s.peer === undefined ? undefined : { kind: s.peer.kind, id: s.peer.id };
+  return { clientId: s.clientId, protocolVersion: s.protocolVersion, expiryInterval: s.expiryInterval, disconnectedAt: s.disconnectedAt, peer };
 }
 
 function copyOptions(o: SubscriptionOptions): SubscriptionOptions {

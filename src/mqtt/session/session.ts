@@ -10,7 +10,7 @@ import type { Message, QoS } from '../message.js';
 import { isExpired } from '../message.js';
 import type { Journal } from './journal.js';
 import type { OutboundEntry, StoredSession, SubscriptionOptions } from './store.js';
-import type { ClientAccess } from '../auth.js';
+import type { ClientAccess, PeerIdentity } from '../auth.js';
 
 /** What a session needs from the connection it is attached to. */
 export interface SessionLink {
@@ -38,6 +38,8 @@ export class Session {
   readonly queue: OutboundEntry[] = [];
   readonly inboundQos2 = new Set<number>();
   link: SessionLink | undefined;
+  /** Who the session's latest connection was; persisted so a restart can restore `access`. */
+  peer: PeerIdentity | undefined;
   /** What the session's client may receive, from its latest CONNECT; undefined = unrestricted. A session
    *  restored after a restart has none until its client connects again. */
   access: ClientAccess | undefined;
@@ -81,7 +83,7 @@ export class Session {
     const { clientId } = this;
     this.#journal.recordSession({
       kind: 'session.put',
-      session: { clientId, protocolVersion: this.protocolVersion, expiryInterval: this.expiryInterval, disconnectedAt: this.disconnectedAt },
+      session: { clientId, protocolVersion: this.protocolVersion, expiryInterval: this.expiryInterval, disconnectedAt: this.disconnectedAt, peer: this.peer },
     });
     if (!full) return;
     for (const [filter, options] of this.subscriptions) this.#journal.recordSession({ kind: 'subscription.put', clientId, filter, options });
@@ -98,6 +100,7 @@ export class Session {
   /** Rebuilds the in-memory state from what the store held at start-up. */
   restore(stored: StoredSession, outbound: OutboundEntry[], inbound: number[]): void {
     this.disconnectedAt = stored.disconnectedAt;
+    this.peer = stored.peer;
     for (const [filter, options] of stored.subscriptions) this.subscriptions.set(filter, options);
     for (const entry of outbound) {
       if (entry.state === 'queued' || entry.packetId === undefined) this.queue.push(entry);

@@ -10,12 +10,15 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { QoS } from '../message.js';
 import { MESSAGE_COLUMNS, fromMessageRow, toMessageColumns, type MessageRow } from '../../store/message-columns.js';
 import type { OutboundEntry, SessionOp, SessionStore, StoredSession, SubscriptionOptions } from './store.js';
+import type { PeerIdentity } from '../auth.js';
 
 interface SessionRow {
   client_id: string;
   protocol_version: number;
   expiry_interval: number;
   disconnected_at: number | null;
+  peer_kind: string | null;
+  peer_id: string | null;
 }
 
 interface SubscriptionRow {
@@ -57,8 +60,8 @@ export class SqliteSessionStore implements SessionStore {
   /** `db` comes from `openSqlite` and stays open after `close`: its opener owns it. */
   constructor(db: Database) {
     this.#putSession = db.prepare(
-      `INSERT OR REPLACE INTO mqtt_sessions (client_id, protocol_version, expiry_interval, disconnected_at)
-       VALUES (?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO mqtt_sessions (client_id, protocol_version, expiry_interval, disconnected_at, peer_kind, peer_id)
+       VALUES (?, ?, ?, ?, ?, ?)`,
     );
     this.#deleteSession = ['mqtt_sessions', 'mqtt_subscriptions', 'mqtt_outbound', 'mqtt_inbound'].map((table) =>
       db.prepare(`DELETE FROM ${table} WHERE client_id = ?`),
@@ -96,7 +99,7 @@ export class SqliteSessionStore implements SessionStore {
     switch (op.kind) {
       case 'session.put': {
         const s = op.session;
-        this.#putSession.run(s.clientId, s.protocolVersion, s.expiryInterval, s.disconnectedAt ?? null);
+        this.#putSession.run(s.clientId, s.protocolVersion, s.expiryInterval, s.disconnectedAt ?? null, s.peer?.kind ?? null, s.peer?.id ?? null);
         return;
       }
       case 'session.delete':
@@ -143,6 +146,7 @@ export class SqliteSessionStore implements SessionStore {
         protocolVersion: row.protocol_version,
         expiryInterval: row.expiry_interval,
         disconnectedAt: row.disconnected_at ?? undefined,
+        peer: row.peer_kind === null || row.peer_id === null ? undefined : { kind: row.peer_kind as PeerIdentity['kind'], id: row.peer_id },
         subscriptions: new Map(),
       });
     }

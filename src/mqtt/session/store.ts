@@ -9,6 +9,7 @@
  * `test/contract/session-store.contract.ts`.
  */
 import type { Message, QoS } from '../message.js';
+import type { PeerIdentity } from '../auth.js';
 
 export interface SubscriptionOptions {
   qos: QoS;
@@ -26,6 +27,9 @@ export interface SessionRecord {
   expiryInterval: number;
   /** Epoch ms when the last connection closed; undefined while connected (or never closed cleanly). */
   disconnectedAt: number | undefined;
+  /** Who the session's last connection was (its certificate, say), so a session restored at start-up is
+   *  held to that principal's policies before its client is back; undefined for anonymous clients. */
+  peer: PeerIdentity | undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { SessionOp, SessionStore } from '../../../src/mqtt/session/store.js
 
 const sessionOp = (clientId: string): SessionOp => ({
   kind: 'session.put',
-  session: { clientId, protocolVersion: 5, expiryInterval: 60, disconnectedAt: undefined },
+  session: { clientId, protocolVersion: 5, expiryInterval: 60, disconnectedAt: undefined, peer: undefined },
 });
 
 function journalOver(store: SessionStore, errors: unknown[] = [], callbackErrors: unknown[] = []): Journal {
