@@ -9,6 +9,8 @@ import { requireSigV4 } from './sigv4-auth.js';
 import { registerCertificateRoutes } from './iot/certificates.js';
 import { registerPolicyRoutes } from './iot/policies.js';
 import { registerThingRoutes } from './iot/things.js';
+import { registerThingTypeRoutes } from './iot/thing-types.js';
+import { registerThingGroupRoutes } from './iot/thing-groups.js';
 import { registerAccessKeyRoutes } from './hako/access-keys.js';
 import { registerEndpointRoute } from './iot/endpoint.js';
 
@@ -35,6 +37,8 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerCertificateRoutes(app, identity);
   registerPolicyRoutes(app, identity);
   registerThingRoutes(app, registry, identity);
+  registerThingTypeRoutes(app, registry);
+  registerThingGroupRoutes(app, registry);
   registerAccessKeyRoutes(app, identity.accessKeys);
   registerEndpointRoute(app, services.endpointAddress);
 }

@@ -1,9 +1,10 @@
 /**
- * @module registry/registry — things and their principals (AWS IoT registry), the part identity needs.
+ * @module registry/registry — the AWS IoT registry: things and their principals, composed with thing types
+ * (`thing-types.ts`) and static thing groups (`thing-groups.ts`); the rules they share are in `validation.ts`.
  *
  * Policy variables such as `${iot:Connection.Thing.ThingName}` resolve only when the connecting
  * certificate is attached to the thing named by the client id, so the authorizer asks this registry.
- * Thing types, groups and search arrive with the registry issue; the state here is already durable.
+ * Everything is in memory and written through to the record store; every change bumps the `ChangeFeed`.
  */
 import type { Clock } from '../core/clock.js';
 import type { ChangeFeed } from '../core/change-feed.js';
@@ -11,12 +12,15 @@ import { AwsError } from '../core/aws-error.js';
 import { newResourceId } from '../core/ids.js';
 import type { RecordCollection, RecordStore } from '../store/records.js';
 import { pageOf, type Page } from '../core/paging.js';
+import { ThingTypes } from './thing-types.js';
+import { ThingGroups } from './thing-groups.js';
+import { applyAttributes, checkAttributeCount, checkExpectedVersion, maxThingAttributes, nameFromArn, sameAttributes, validateAttributes, validateName, type Attributes } from './validation.js';
 
 export interface Thing {
   thingName: string;
   thingId: string;
   thingTypeName: string | undefined;
-  attributes: Record<string, string>;
+  attributes: Attributes;
   version: number;
   createdAt: number;
 }
@@ -32,10 +36,19 @@ export interface RegistryDeps {
   clock: Clock;
   changes: ChangeFeed;
   thingArn: (thingName: string) => string;
+  /** Default: the thing ARN's account and region with resource `thingtype/`. */
+  thingTypeArn?: (thingTypeName: string) => string;
+  /** Default: the thing ARN's account and region with resource `thinggroup/`. */
+  thingGroupArn?: (thingGroupName: string) => string;
 }
 
-const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
-const MAX_ATTRIBUTES = 50;
+export interface ThingUpdate {
+  thingTypeName?: string | undefined;
+  removeThingType?: boolean | undefined;
+  attributes?: unknown;
+  merge?: boolean | undefined;
+  expectedVersion?: number | undefined;
+}
 
 export class Registry {
   readonly #things = new Map<string, Thing>();
@@ -44,14 +57,24 @@ export class Registry {
   readonly #thingStore: RecordCollection<Thing>;
   readonly #attachmentStore: RecordCollection<Attachment>;
   readonly #deps: RegistryDeps;
+  readonly types: ThingTypes;
+  readonly groups: ThingGroups;
+  readonly thingTypeArn: (thingTypeName: string) => string;
+  readonly thingGroupArn: (thingGroupName: string) => string;
 
   constructor(deps: RegistryDeps) {
     this.#deps = deps;
     this.#thingStore = deps.records.collection<Thing>('registry.things');
     this.#attachmentStore = deps.records.collection<Attachment>('registry.thing-principals');
+    this.types = new ThingTypes({ ...deps, thingsOfType: (name) => [...this.#things.values()].filter((t) => t.thingTypeName === name).length });
+    this.groups = new ThingGroups(deps);
+    this.thingTypeArn = deps.thingTypeArn ?? siblingArn(deps.thingArn, 'thingtype');
+    this.thingGroupArn = deps.thingGroupArn ?? siblingArn(deps.thingArn, 'thinggroup');
   }
 
   async start(): Promise<void> {
+    await this.types.start();
+    await this.groups.start();
     for (const thing of (await this.#thingStore.loadAll()).values()) this.#things.set(thing.thingName, thing);
     for (const { thingName, principal } of (await this.#attachmentStore.loadAll()).values()) this.#link(thingName, principal);
   }
@@ -68,15 +91,31 @@ export class Registry {
     return this.#principalsOf.get(thingName)?.has(principal) === true;
   }
 
-  async createThing(thingName: string, options: { thingTypeName?: string | undefined; attributes?: Record<string, string> | undefined } = {}): Promise<Thing> {
-    if (!THING_NAME.test(thingName)) throw new AwsError('InvalidRequestException', `thingName "${thingName}" must be 1 to 128 characters of [a-zA-Z0-9:_-]`);
-    const attributes = validateAttributes(options.attributes ?? {});
+  /** The thing named by a name or by an ARN of this installation; one of the two is required. */
+  thingNameOf(thingName: string | undefined, thingArn: string | undefined): string {
+    if (thingName !== undefined && thingName !== '') return thingName;
+    if (thingArn !== undefined && thingArn !== '') return nameFromArn(thingArn, this.thingArn(''), 'thing');
+    throw new AwsError('InvalidRequestException', 'thingName or thingArn is required');
+  }
+
+  thingGroupNameOf(thingGroupName: string | undefined, thingGroupArn: string | undefined): string {
+    if (thingGroupName !== undefined && thingGroupName !== '') return thingGroupName;
+    if (thingGroupArn !== undefined && thingGroupArn !== '') return nameFromArn(thingGroupArn, this.thingGroupArn(''), 'thing group');
+    throw new AwsError('InvalidRequestException', 'thingGroupName or thingGroupArn is required');
+  }
+
+  /** [API CreateThing] A thing type must exist (`ResourceNotFoundException`) and not be deprecated. */
+  async createThing(thingName: string, options: { thingTypeName?: string | undefined; attributes?: unknown } = {}): Promise<Thing> {
+    validateName('thingName', thingName);
+    const attributes = validateAttributes(options.attributes);
+    checkAttributeCount(attributes, maxThingAttributes(options.thingTypeName), options.thingTypeName === undefined ? 'a thing without a thing type' : 'a thing');
     const existing = this.#things.get(thingName);
     if (existing !== undefined) {
       // AWS answers a repeated CreateThing with the same settings with the existing thing.
       if (existing.thingTypeName === options.thingTypeName && sameAttributes(existing.attributes, attributes)) return existing;
       throw new AwsError('ResourceAlreadyExistsException', `Thing ${thingName} already exists in account with different attributes`);
     }
+    if (options.thingTypeName !== undefined) this.types.requireAssignable(options.thingTypeName);
     const thing: Thing = { thingName, thingId: newResourceId(), thingTypeName: options.thingTypeName, attributes, version: 1, createdAt: this.#deps.clock.now() };
     await this.#thingStore.put(thingName, thing);
     this.#things.set(thingName, thing);
@@ -90,19 +129,54 @@ export class Registry {
     return thing;
   }
 
+  /**
+   * [API UpdateThing] Sets or removes the thing type and replaces or merges the attributes (an empty value
+   * removes one); the result must keep the attribute limit of its type. Every update adds 1 to the version.
+   */
+  async updateThing(thingName: string, update: ThingUpdate): Promise<Thing> {
+    const thing = this.describeThing(thingName);
+    checkExpectedVersion(update.expectedVersion, thing.version, 'thing');
+    if (update.removeThingType === true && update.thingTypeName !== undefined) throw new AwsError('InvalidRequestException', 'thingTypeName and removeThingType cannot both be given');
+    let thingTypeName = thing.thingTypeName;
+    if (update.removeThingType === true) thingTypeName = undefined;
+    else if (update.thingTypeName !== undefined && update.thingTypeName !== thing.thingTypeName) thingTypeName = this.types.requireAssignable(update.thingTypeName).thingTypeName;
+    const attributes = update.attributes === undefined ? thing.attributes : applyAttributes(thing.attributes, validateAttributes(update.attributes), update.merge === true);
+    checkAttributeCount(attributes, maxThingAttributes(thingTypeName), thingTypeName === undefined ? 'a thing without a thing type' : 'a thing');
+    const updated: Thing = { ...thing, thingTypeName, attributes, version: thing.version + 1 };
+    await this.#thingStore.put(thingName, updated);
+    this.#things.set(thingName, updated);
+    this.#deps.changes.bump('thing');
+    return updated;
+  }
+
   async deleteThing(thingName: string, expectedVersion?: number): Promise<void> {
     const thing = this.#things.get(thingName);
     if (thing === undefined) return; // AWS: deleting a thing that does not exist succeeds
-    if (expectedVersion !== undefined && expectedVersion !== thing.version) {
-      throw new AwsError('VersionConflictException', `The expected version ${expectedVersion} does not match the thing's version ${thing.version}`);
-    }
+    checkExpectedVersion(expectedVersion, thing.version, 'thing');
     const principals = this.#principalsOf.get(thingName);
     if (principals !== undefined && principals.size > 0) {
       throw new AwsError('InvalidRequestException', `Cannot delete thing ${thingName}: detach its ${principals.size} principal(s) first (DetachThingPrincipal)`);
     }
+    await this.groups.forgetThing(thingName);
     await this.#thingStore.delete(thingName);
     this.#things.delete(thingName);
     this.#deps.changes.bump('thing');
+  }
+
+  async addThingToGroup(thingGroupName: string, thingName: string): Promise<void> {
+    this.describeThing(thingName);
+    await this.groups.addThing(thingGroupName, thingName);
+  }
+
+  async removeThingFromGroup(thingGroupName: string, thingName: string): Promise<void> {
+    this.describeThing(thingName);
+    this.groups.describe(thingGroupName);
+    await this.groups.removeThing(thingGroupName, thingName);
+  }
+
+  groupsOfThing(thingName: string): string[] {
+    this.describeThing(thingName);
+    return this.groups.groupsOf(thingName);
   }
 
   listThings(options: { nextToken?: string | undefined; maxResults?: number | undefined; attributeName?: string | undefined; attributeValue?: string | undefined; thingTypeName?: string | undefined }): Page<Thing> {
@@ -154,17 +228,8 @@ function attachmentKey(thingName: string, principal: string): string {
   return `${thingName}\n${principal}`;
 }
 
-function validateAttributes(attributes: Record<string, unknown>): Record<string, string> {
-  const entries = Object.entries(attributes);
-  if (entries.length > MAX_ATTRIBUTES) throw new AwsError('InvalidRequestException', `a thing has at most ${MAX_ATTRIBUTES} attributes`);
-  for (const [name, value] of entries) {
-    if (!/^[a-zA-Z0-9_.,@/:#=\[\]-]{1,128}$/.test(name)) throw new AwsError('InvalidRequestException', `attribute name "${name}" is not valid`);
-    if (typeof value !== 'string' || value.length > 800) throw new AwsError('InvalidRequestException', `attribute "${name}" must be a string of at most 800 characters`);
-  }
-  return Object.fromEntries(entries) as Record<string, string>;
-}
-
-function sameAttributes(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+/** `arn:…:thing/` → `arn:…:<resource>/<name>`, for installations that configure only the thing ARN. */
+function siblingArn(thingArn: (thingName: string) => string, resource: string): (name: string) => string {
+  const prefix = thingArn('').replace(/thing\/$/, `${resource}/`);
+  return (name) => `${prefix}${name}`;
 }

@@ -1,6 +1,6 @@
 /**
- * @module http/iot/things — the registry operations identity needs: Create/Describe/Delete/List Thing and
- * the thing ↔ principal attachments (AttachThingPrincipal and friends).
+ * @module http/iot/things — Create/Describe/Update/Delete/List Thing, the thing ↔ principal attachments
+ * (AttachThingPrincipal and friends) and ListThingGroupsForThing. Thing types and groups have their own files.
  */
 import type { FastifyInstance } from 'fastify';
 import { AwsError } from '../../core/aws-error.js';
@@ -8,6 +8,7 @@ import type { Registry, Thing } from '../../registry/registry.js';
 import type { Identity } from '../../iam/identity.js';
 import { pageOf } from '../../core/paging.js';
 import { apiRoute, optionalInteger, optionalString, requiredHeader } from '../aws-api.js';
+import { attributePayloadOf, optionalBooleanMember, optionalIntegerMember } from './registry-payloads.js';
 
 export function registerThingRoutes(app: FastifyInstance, registry: Registry, identity: Identity): void {
   const describe = (thing: Thing) => ({
@@ -28,11 +29,26 @@ export function registerThingRoutes(app: FastifyInstance, registry: Registry, id
   };
 
   apiRoute(app, 'POST', '/things/:thingName', async (request) => {
-    const payload = request.body.attributePayload as { attributes?: Record<string, string> } | undefined;
+    const payload = attributePayloadOf(request.body);
     const thing = await registry.createThing(request.params.thingName as string, { thingTypeName: optionalString(request.body, 'thingTypeName'), attributes: payload?.attributes });
     return { thingName: thing.thingName, thingArn: registry.thingArn(thing.thingName), thingId: thing.thingId };
   });
   apiRoute(app, 'GET', '/things/:thingName', (request) => describe(registry.describeThing(request.params.thingName as string)));
+  apiRoute(app, 'PATCH', '/things/:thingName', async (request) => {
+    const payload = attributePayloadOf(request.body);
+    await registry.updateThing(request.params.thingName as string, {
+      thingTypeName: optionalString(request.body, 'thingTypeName'),
+      removeThingType: optionalBooleanMember(request.body, 'removeThingType'),
+      attributes: payload?.attributes,
+      merge: payload?.merge,
+      expectedVersion: optionalIntegerMember(request.body, 'expectedVersion'),
+    });
+  });
+  apiRoute(app, 'GET', '/things/:thingName/thing-groups', (request) => {
+    const groups = registry.groupsOfThing(request.params.thingName as string);
+    const page = pageOf(groups, (g) => g, request.query.nextToken, optionalInteger(request.query.maxResults, 'maxResults'), 250);
+    return { thingGroups: page.items.map((groupName) => ({ groupName, groupArn: registry.thingGroupArn(groupName) })), nextToken: page.nextToken };
+  });
   apiRoute(app, 'DELETE', '/things/:thingName', async (request) => {
     await registry.deleteThing(request.params.thingName as string, optionalInteger(request.query.expectedVersion, 'expectedVersion'));
   });
