@@ -30,7 +30,10 @@ import { Registry } from './registry/registry.js';
 import { startIdentity, type Identity } from './iam/identity.js';
 import { arnsFor } from './iam/arns.js';
 import { registrationEvent } from './iam/jitr.js';
+import { attachLifecycleEvents } from './registry/lifecycle-events.js';
 import { registerApis } from './http/apis.js';
+import { RecordShadowStore } from './shadow/store.js';
+import { ShadowService } from './shadow/service.js';
 
 export interface Ports {
   mqtt: number;
@@ -46,6 +49,8 @@ export interface RunningHako {
   readonly hooks: Hooks;
   readonly identity: Identity;
   readonly registry: Registry;
+  /** The Device Shadow service (MQTT requests are answered through hooks; HTTP calls its methods). */
+  readonly shadows: ShadowService;
   /** Drains connections, flushes state, closes stores. */
   stop(): Promise<void>;
 }
@@ -124,8 +129,10 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   const arns = arnsFor(config.region, config.account);
   const registry = new Registry({ records: stores.records, clock, changes, thingArn: arns.thing });
   let identity: Identity;
+  let shadowStore: RecordShadowStore;
   try {
     await registry.start();
+    shadowStore = await RecordShadowStore.open(stores.records);
     identity = await startIdentity({
       dataDir: config.dataDir,
       region: config.region,
@@ -157,6 +164,10 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     const closed = broker.disconnectPrincipal(arns.cert(certificateId), reason);
     if (closed > 0) logger.info({ certificateId, closed }, `closed ${closed} connection(s): ${reason}`);
   });
+  attachLifecycleEvents(hooks, (message) => broker.publish(message), clock);
+  // Device Shadow service: answers $aws/things/<thing>/shadow/… requests through the message.publish hook.
+  const shadows = new ShadowService({ broker, hooks, store: shadowStore, clock, logger: logger.child({ component: 'shadow' }) });
+  shadows.start();
   // JITR: announce auto-registered certificates where AWS IoT does, for whatever activates them.
   identity.certificates.onAutoRegistered((registration) => {
     const { topic, payload } = registrationEvent(registration, config.account, clock.now());
@@ -226,6 +237,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     // Stop listening first, but disconnect the clients before waiting: server.close() waits for every socket.
     const listenersClosed = Promise.all([tcp, tls, https].map((server) => (server?.listening === true ? closeServer(server) : undefined)).concat(http.close()));
     listenersClosed.catch(() => undefined); // awaited below; this only keeps an early rejection from being unhandled
+    await shadows.stop(); // queued shadow requests are answered (and stored) while clients are still there
     await broker.stop();
     // After broker.stop, so WebSocket clients got their DISCONNECT (v5: 0x8B) like TCP ones.
     for (const client of wss.clients) client.terminate();
@@ -259,6 +271,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       hooks,
       identity,
       registry,
+      shadows,
       stop: async () => {
         ready = false;
         await stopStarted();

@@ -8,11 +8,18 @@
 import type { Message } from '../mqtt/message.js';
 import type { DropReason } from '../mqtt/session/session.js';
 
+/** Who ended a connection: the client (DISCONNECT), nobody (the transport went away), or the server. */
+export type CloseCause = 'client' | 'connection-lost' | 'server';
+
 export interface HookPayloads {
-  /** A client finished CONNECT and got CONNACK 0x00. */
-  'client.connected': { clientId: string; protocolVersion: number; cleanStart: boolean; sessionPresent: boolean; remoteAddress: string };
-  /** A connection that had been accepted closed, for any reason. */
-  'client.disconnected': { clientId: string; reason: string; reasonCode: number };
+  /** A client finished CONNECT and got CONNACK 0x00. `connectionId` names this connection until it closes;
+   *  `principal` is who the transport verified (certificate id, access key id), if anyone. */
+  'client.connected': { clientId: string; protocolVersion: number; cleanStart: boolean; sessionPresent: boolean; remoteAddress: string; connectionId: string; principal: string | undefined };
+  /** A connection that had been accepted closed, for any reason; `cause` says which side ended it. */
+  'client.disconnected': { clientId: string; reason: string; reasonCode: number; connectionId: string; principal: string | undefined; cause: CloseCause };
+  /** One SUBSCRIBE or UNSUBSCRIBE changed these filters (granted or removed ones only), in packet order. */
+  'client.subscribed': { clientId: string; connectionId: string; principal: string | undefined; filters: string[] };
+  'client.unsubscribed': { clientId: string; connectionId: string; principal: string | undefined; filters: string[] };
   /** A message was accepted for routing (after authorization, before delivery). */
   'message.publish': { message: Message; clientId: string | undefined };
   /** A message could not be kept: queue quota, packet too large for the receiver, expiry. */

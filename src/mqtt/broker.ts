@@ -18,6 +18,7 @@ import { Session, type DropReason } from './session/session.js';
 import type { RetainedStore, SessionStore, SubscriptionOptions } from './session/store.js';
 import type { Channel, Will } from './channel/channel.js';
 import type { Authenticator } from './auth.js';
+import { newRequestId } from '../core/ids.js';
 
 export interface BrokerDeps {
   settings: MqttSettings;
@@ -185,7 +186,16 @@ export class Broker {
   /** CONNACK is out: announce the client and resume delivery of what its session holds. */
   attached(channel: Channel, cleanStart: boolean, sessionPresent: boolean): void {
     const session = channel.session as Session;
-    this.#deps.hooks.emit('client.connected', { clientId: channel.clientId, protocolVersion: channel.protocolVersion, cleanStart, sessionPresent, remoteAddress: channel.remoteAddress });
+    channel.connectionId = newRequestId();
+    this.#deps.hooks.emit('client.connected', {
+      clientId: channel.clientId,
+      protocolVersion: channel.protocolVersion,
+      cleanStart,
+      sessionPresent,
+      remoteAddress: channel.remoteAddress,
+      connectionId: channel.connectionId,
+      principal: channel.peer?.id,
+    });
     session.resume(channel);
   }
 
@@ -202,7 +212,7 @@ export class Broker {
     this.#channels.delete(channel);
     const session = channel.session;
     channel.session = undefined;
-    this.#deps.hooks.emit('client.disconnected', { clientId: channel.clientId, reason, reasonCode });
+    this.#deps.hooks.emit('client.disconnected', { clientId: channel.clientId, reason, reasonCode, connectionId: channel.connectionId, principal: channel.peer?.id, cause: channel.closeCause });
     if (session === undefined || session.link !== channel) return; // taken over: the session lives on elsewhere
     session.link = undefined;
     const now = this.#deps.clock.now();
@@ -318,6 +328,14 @@ export class Broker {
     this.#router.unsubscribe(session.clientId, filter);
     this.#deps.hooks.emit('subscription.removed', { clientId: session.clientId, filter });
     return true;
+  }
+
+  /** One SUBSCRIBE or UNSUBSCRIBE finished: tells listeners (lifecycle events) which filters it changed. */
+  subscriptionsChanged(channel: Channel, added: boolean, filters: string[]): void {
+    if (filters.length === 0) return;
+    const name = added ? 'client.subscribed' : 'client.unsubscribed';
+    if (!this.#deps.hooks.has(name)) return;
+    this.#deps.hooks.emit(name, { clientId: channel.clientId, connectionId: channel.connectionId, principal: channel.peer?.id, filters });
   }
 
   /** Delivers stored retained messages for a new subscription, per its Retain Handling [MQTT-3.8.3-?]. */

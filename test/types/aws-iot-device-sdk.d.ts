@@ -27,4 +27,26 @@ declare module 'aws-iot-device-sdk' {
   }
 
   export function device(options: DeviceOptions): Device;
+
+  export interface ThingShadowRegisterOptions {
+    ignoreDeltas?: boolean;
+    persistentSubscribe?: boolean;
+    discardStale?: boolean;
+    enableVersioning?: boolean;
+    qos?: 0 | 1;
+  }
+
+  /** Events: `connect`, `close`, `status` (thingName, 'accepted' | 'rejected', clientToken, stateObject),
+   *  `delta` (thingName, stateObject), `foreignStateChange` (thingName, operation, stateObject), `timeout`. */
+  export interface ThingShadow extends EventEmitter {
+    register(thingName: string, options: ThingShadowRegisterOptions, callback?: (error?: Error, failedTopics?: unknown) => void): void;
+    unregister(thingName: string): void;
+    /** Returns the clientToken of the operation, or null when it could not be started. */
+    update(thingName: string, stateObject: { state: Record<string, unknown> | null }): string | null;
+    get(thingName: string, clientToken?: string): string | null;
+    delete(thingName: string, clientToken?: string): string | null;
+    end(force?: boolean, callback?: () => void): void;
+  }
+
+  export function thingShadow(options: DeviceOptions & { operationTimeout?: number }): ThingShadow;
 }

@@ -16,6 +16,7 @@ import type { OutboundEntry } from '../session/store.js';
 import type { Broker } from '../broker.js';
 import { dispatch } from './handlers/index.js';
 import type { ClientAccess, PeerIdentity } from '../auth.js';
+import type { CloseCause } from '../../core/hooks.js';
 
 /** Where a channel's bytes go: a TCP/TLS socket or a WebSocket, behind the same two calls. */
 export interface Outlet {
@@ -62,6 +63,10 @@ export class Channel implements SessionLink {
   will: Will | undefined;
   /** What this client may do, decided at CONNECT; undefined = unrestricted. */
   access: ClientAccess | undefined;
+  /** Names this connection in lifecycle events; set when CONNECT succeeds. */
+  connectionId = '';
+  /** Who ended the connection, once it is closed. */
+  closeCause: CloseCause = 'server';
   /** QoS 1 publishes received whose PUBACK waits for the store (count towards our Receive Maximum). */
   pendingQos1Acks = 0;
   /** Publishes counted in the current one-second window, for the optional rate limit. */
@@ -208,6 +213,7 @@ export class Channel implements SessionLink {
 
   /** The transport went away (socket closed or errored) without the protocol saying so. */
   transportClosed(): void {
+    if (this.state !== 'closed') this.closeCause = 'connection-lost';
     this.close(true, 'connection lost', ReasonCode.UnspecifiedError);
   }
 }

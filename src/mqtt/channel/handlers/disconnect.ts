@@ -15,6 +15,7 @@ export function handleDisconnect(channel: Channel, packet: DisconnectPacket): vo
     channel.broker.setSessionExpiry(session, Math.min(requestedExpiry, channel.settings.maxSessionExpiry));
   }
   const reasonCode = packet.reasonCode ?? ReasonCode.Success;
+  channel.closeCause = 'client';
   // The will is discarded on a normal DISCONNECT, kept on 0x04 [MQTT-3.14.4-3].
   channel.close(reasonCode === ReasonCode.DisconnectWithWill, reasonCode === 0 ? 'client disconnected' : reasonName(reasonCode), reasonCode);
 }

@@ -64,6 +64,7 @@ export function handleSubscribe(channel: Channel, packet: SubscribePacket): void
     codes.push(options.qos);
   }
   const messageId = packet.messageId as number;
+  broker.subscriptionsChanged(channel, true, granted.map((g) => g.filter));
   broker.whenDurable(() => {
     channel.send({ cmd: 'suback', messageId, granted: codes });
     // Retained messages follow the SUBACK, per Retain Handling [MQTT-3.3.1-9..11].

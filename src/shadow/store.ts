@@ -1,0 +1,110 @@
+/**
+ * @module shadow/store — where shadow documents live: the `ShadowStore` interface the shadow service uses,
+ * and `RecordShadowStore`, its implementation over the generic `RecordStore` (collection
+ * `shadow.documents`, key `<thing>\n<shadow name>`, the name empty for the classic shadow).
+ *
+ * Deleting a shadow leaves a tombstone with its last version and the time of deletion, so a shadow
+ * re-created soon after continues the old numbering [spec §3.3 (4)]; the service decides how long that
+ * memory counts. Every write is durable when its promise resolves, so the service can publish
+ * `…/accepted` only after the change is safe.
+ */
+
+import type { RecordCollection, RecordStore } from '../store/records.js';
+import type { ShadowDocument } from './document/index.js';
+
+/** The last version of a deleted shadow and when it was deleted (epoch ms). */
+export interface DeletedShadow {
+  version: number;
+  deletedAt: number;
+}
+
+export interface ShadowStore {
+  /** The live document, or undefined when the shadow does not exist (never created, or deleted). */
+  get(thingName: string, shadowName: string | undefined): Promise<ShadowDocument | undefined>;
+  /** Creates or replaces the document; durable when resolved. */
+  put(thingName: string, shadowName: string | undefined, document: ShadowDocument): Promise<void>;
+  /** Removes the live document (if any) and remembers its version; durable when resolved. */
+  delete(thingName: string, shadowName: string | undefined, deletedAt: number): Promise<void>;
+  /** The remembered last version of a deleted shadow, if it was deleted and not re-created since. */
+  deleted(thingName: string, shadowName: string | undefined): Promise<DeletedShadow | undefined>;
+  /** Names of the thing's live named shadows, sorted; never the classic shadow. */
+  listNamed(thingName: string): Promise<string[]>;
+}
+
+/** What one record of `shadow.documents` holds. */
+type ShadowRecord = { document: ShadowDocument } | { deleted: DeletedShadow };
+
+export const SHADOW_COLLECTION = 'shadow.documents';
+
+function keyOf(thingName: string, shadowName: string | undefined): string {
+  return `${thingName}\n${shadowName ?? ''}`;
+}
+
+/**
+ * `ShadowStore` over a `RecordStore`. Like the registry it keeps everything in memory (loaded by `open`)
+ * and writes each change through before resolving.
+ */
+export class RecordShadowStore implements ShadowStore {
+  readonly #collection: RecordCollection<ShadowRecord>;
+  readonly #records: Map<string, ShadowRecord>;
+  /** thing → names of its live named shadows. */
+  readonly #named = new Map<string, Set<string>>();
+
+  private constructor(collection: RecordCollection<ShadowRecord>, records: Map<string, ShadowRecord>) {
+    this.#collection = collection;
+    this.#records = records;
+    for (const [key, record] of records) {
+      if (!('document' in record)) continue;
+      const [thingName = '', shadowName = ''] = key.split('\n');
+      if (shadowName !== '') this.#index(thingName, shadowName, true);
+    }
+  }
+
+  static async open(records: RecordStore): Promise<RecordShadowStore> {
+    const collection = records.collection<ShadowRecord>(SHADOW_COLLECTION);
+    return new RecordShadowStore(collection, await collection.loadAll());
+  }
+
+  async get(thingName: string, shadowName: string | undefined): Promise<ShadowDocument | undefined> {
+    const record = this.#records.get(keyOf(thingName, shadowName));
+    return record !== undefined && 'document' in record ? structuredClone(record.document) : undefined;
+  }
+
+  async put(thingName: string, shadowName: string | undefined, document: ShadowDocument): Promise<void> {
+    const key = keyOf(thingName, shadowName);
+    const record: ShadowRecord = { document: structuredClone(document) };
+    await this.#collection.put(key, record);
+    this.#records.set(key, record);
+    if (shadowName !== undefined) this.#index(thingName, shadowName, true);
+  }
+
+  async delete(thingName: string, shadowName: string | undefined, deletedAt: number): Promise<void> {
+    const key = keyOf(thingName, shadowName);
+    const record = this.#records.get(key);
+    if (record === undefined || !('document' in record)) return;
+    const tombstone: ShadowRecord = { deleted: { version: record.document.version, deletedAt } };
+    await this.#collection.put(key, tombstone);
+    this.#records.set(key, tombstone);
+    if (shadowName !== undefined) this.#index(thingName, shadowName, false);
+  }
+
+  async deleted(thingName: string, shadowName: string | undefined): Promise<DeletedShadow | undefined> {
+    const record = this.#records.get(keyOf(thingName, shadowName));
+    return record !== undefined && 'deleted' in record ? { ...record.deleted } : undefined;
+  }
+
+  async listNamed(thingName: string): Promise<string[]> {
+    return [...(this.#named.get(thingName) ?? [])].sort();
+  }
+
+  #index(thingName: string, shadowName: string, live: boolean): void {
+    let names = this.#named.get(thingName);
+    if (live) {
+      if (names === undefined) this.#named.set(thingName, (names = new Set()));
+      names.add(shadowName);
+    } else if (names !== undefined) {
+      names.delete(shadowName);
+      if (names.size === 0) this.#named.delete(thingName);
+    }
+  }
+}
