@@ -223,6 +223,8 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   registerApis(http, {
     identity,
     registry,
+    shadows,
+    broker,
     logger: logger.child({ component: 'http' }),
     now: () => clock.now(),
     maxClockSkewMs: config.iam.maxClockSkew * 1000,

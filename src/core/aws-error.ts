@@ -6,7 +6,7 @@
  * spells them. Services throw `AwsError`; only `src/http/` turns one into a response.
  */
 
-/** Exception types and the status each one travels with (AWS IoT API reference). */
+/** Exception types and the status each one travels with (AWS IoT and IoT Data Plane API references). */
 export const awsErrorStatus = {
   InvalidRequestException: 400,
   MalformedPolicyException: 400,
@@ -18,14 +18,19 @@ export const awsErrorStatus = {
   InvalidSignatureException: 403,
   UnrecognizedClientException: 403,
   AccessDeniedException: 403,
+  ForbiddenException: 403,
   ResourceNotFoundException: 404,
+  MethodNotAllowedException: 405,
   CertificateStateException: 406,
   ResourceAlreadyExistsException: 409,
   DeleteConflictException: 409,
   VersionConflictException: 409,
   VersionsLimitExceededException: 409,
   CertificateConflictException: 409,
+  ConflictException: 409,
   LimitExceededException: 410,
+  RequestEntityTooLargeException: 413,
+  UnsupportedDocumentEncodingException: 415,
   ThrottlingException: 429,
   InternalFailureException: 500,
   ServiceUnavailableException: 503,

@@ -25,7 +25,7 @@ export interface HookPayloads {
   /** A message could not be kept: queue quota, packet too large for the receiver, expiry. */
   'message.dropped': { message: Message; clientId: string; reason: DropReason };
   'session.created': { clientId: string; persistent: boolean };
-  'session.ended': { clientId: string; reason: 'expired' | 'clean_start' | 'clean_disconnect' };
+  'session.ended': { clientId: string; reason: 'expired' | 'clean_start' | 'clean_disconnect' | 'deleted' };
   'subscription.added': { clientId: string; filter: string; qos: number };
   'subscription.removed': { clientId: string; filter: string };
 }

@@ -1,10 +1,12 @@
 /**
- * @module http/apis — mounts the AWS-compatible APIs on the HTTP server, behind SigV4.
+ * @module http/apis — mounts the AWS-compatible APIs (control plane and IoT data plane) on the HTTP server, behind SigV4.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../core/logger.js';
 import type { Identity } from '../iam/identity.js';
 import type { Registry } from '../registry/registry.js';
+import type { Broker } from '../mqtt/broker.js';
+import type { ShadowService } from '../shadow/service.js';
 import { requireSigV4 } from './sigv4-auth.js';
 import { registerCertificateRoutes } from './iot/certificates.js';
 import { registerPolicyRoutes } from './iot/policies.js';
@@ -13,10 +15,17 @@ import { registerThingTypeRoutes } from './iot/thing-types.js';
 import { registerThingGroupRoutes } from './iot/thing-groups.js';
 import { registerAccessKeyRoutes } from './hako/access-keys.js';
 import { registerEndpointRoute } from './iot/endpoint.js';
+import { registerShadowRoutes } from './iot-data/shadows.js';
+import { registerPublishRoute } from './iot-data/publish.js';
+import { registerRetainedRoutes } from './iot-data/retained.js';
+import { registerConnectionRoutes } from './iot-data/connections.js';
 
 export interface ApiServices {
   identity: Identity;
   registry: Registry;
+  /** The data plane: shadows over HTTP, and publish/retained messages/connections on the broker. */
+  shadows: ShadowService;
+  broker: Broker;
   logger: Logger;
   now: () => number;
   maxClockSkewMs: number;
@@ -41,4 +50,8 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerThingGroupRoutes(app, registry);
   registerAccessKeyRoutes(app, identity.accessKeys);
   registerEndpointRoute(app, services.endpointAddress);
+  registerShadowRoutes(app, services.shadows, services.now);
+  registerPublishRoute(app, services.broker);
+  registerRetainedRoutes(app, services.broker);
+  registerConnectionRoutes(app, services.broker);
 }

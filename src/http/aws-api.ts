@@ -51,6 +51,34 @@ export function apiRoute(app: FastifyInstance, method: HTTPMethods, url: string,
   });
 }
 
+export interface RawApiRequest extends Omit<ApiRequest, 'body'> {
+  /** The body exactly as sent; empty when there is none. */
+  body: Buffer;
+  /** This response's `x-amzn-RequestId`. */
+  requestId: string;
+}
+
+/**
+ * Adds a route whose body is not a JSON request structure (the data plane's shadow documents and message
+ * payloads): the handler gets the raw bytes; its result is the 200 JSON body, as with `apiRoute`.
+ */
+export function rawBodyRoute(app: FastifyInstance, method: HTTPMethods, url: string, handler: (request: RawApiRequest) => unknown): void {
+  app.route({
+    method,
+    url,
+    handler: async (request, reply) => {
+      const result = await handler({
+        params: request.params as Record<string, string>,
+        query: request.query as Record<string, string | undefined>,
+        headers: request.headers,
+        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        requestId: String(reply.getHeader('x-amzn-RequestId') ?? ''),
+      });
+      return reply.type('application/json').send(result ?? {});
+    },
+  });
+}
+
 function parseJsonBody(body: unknown): Record<string, unknown> {
   if (!Buffer.isBuffer(body) || body.length === 0) return {};
   let parsed: unknown;

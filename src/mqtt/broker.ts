@@ -37,6 +37,12 @@ export interface BrokerMetrics {
   messagesDropped: Record<DropReason, number>;
 }
 
+/** A retained message with the time it was stored (epoch ms). */
+export interface RetainedEntry {
+  readonly message: Message;
+  readonly lastModified: number;
+}
+
 /** How often idle connections are checked against their keep-alive. */
 const KEEP_ALIVE_SWEEP_MS = 500;
 /** A connection must send CONNECT within this time, or it is closed (it holds a socket for nothing). */
@@ -56,6 +62,8 @@ export class Broker {
   readonly #sessions = new Map<string, Session>();
   readonly #channels = new Set<Channel>();
   readonly #retained = new Map<string, Message>();
+  /** When each retained message was stored (epoch ms; load time for those loaded at start), for the data plane. */
+  readonly #retainedAt = new Map<string, number>();
   readonly #router: Router<SubscriptionOptions>;
   readonly #journal: Journal;
   readonly #deps: BrokerDeps;
@@ -91,8 +99,11 @@ export class Broker {
 
   /** Loads retained messages and persistent sessions, then starts the keep-alive sweep. */
   async start(): Promise<void> {
-    for (const message of await this.#deps.retainedStore.loadAll()) this.#retained.set(message.topic, message);
     const now = this.#deps.clock.now();
+    for (const message of await this.#deps.retainedStore.loadAll()) {
+      this.#retained.set(message.topic, message);
+      this.#retainedAt.set(message.topic, now);
+    }
     for (const stored of await this.#deps.sessionStore.loadSessions()) {
       const session = this.#newSession(stored.clientId, stored.protocolVersion, stored.expiryInterval);
       const [outbound, inbound] = await Promise.all([this.#deps.sessionStore.loadOutbound(stored.clientId), this.#deps.sessionStore.loadInbound(stored.clientId)]);
@@ -244,7 +255,7 @@ export class Broker {
     );
   }
 
-  #endSession(session: Session, reason: 'expired' | 'clean_start' | 'clean_disconnect'): void {
+  #endSession(session: Session, reason: 'expired' | 'clean_start' | 'clean_disconnect' | 'deleted'): void {
     for (const filter of session.subscriptions.keys()) this.#router.unsubscribe(session.clientId, filter);
     if (session.expiryTimer !== undefined) clearTimeout(session.expiryTimer);
     if (session.persistent || reason !== 'clean_disconnect') session.forget();
@@ -415,15 +426,51 @@ export class Broker {
   /** Stores, replaces or (empty payload) clears the retained message of a topic [MQTT-3.3.1-5..7]. */
   #retain(message: Message): void {
     if (message.payload.length === 0) {
-      if (this.#retained.delete(message.topic)) this.#journal.recordRetained({ kind: 'delete', topic: message.topic });
+      if (this.#retained.delete(message.topic)) {
+        this.#retainedAt.delete(message.topic);
+        this.#journal.recordRetained({ kind: 'delete', topic: message.topic });
+      }
       return;
     }
     this.#retained.set(message.topic, message);
+    this.#retainedAt.set(message.topic, this.#deps.clock.now());
     this.#journal.recordRetained({ kind: 'put', message });
   }
 
   retainedCount(): number {
     return this.#retained.size;
+  }
+
+  /** GetRetainedMessage: a topic's retained message and when it was stored; undefined when none (or expired). */
+  retainedMessage(topic: string): RetainedEntry | undefined {
+    const message = this.#retained.get(topic);
+    if (message === undefined || isExpired(message, this.#deps.clock.now())) return undefined;
+    return { message, lastModified: this.#retainedAt.get(topic) ?? 0 };
+  }
+
+  /** ListRetainedMessages: every unexpired retained message, in topic order. */
+  retainedMessages(): RetainedEntry[] {
+    const now = this.#deps.clock.now();
+    const entries: RetainedEntry[] = [];
+    for (const [topic, message] of this.#retained) if (!isExpired(message, now)) entries.push({ message, lastModified: this.#retainedAt.get(topic) ?? 0 });
+    return entries.sort((a, b) => (a.message.topic < b.message.topic ? -1 : a.message.topic > b.message.topic ? 1 : 0));
+  }
+
+  /**
+   * DeleteConnection: closes a client's connection (v5: DISCONNECT 0x98). Its will goes out as on any
+   * server-side close unless `preventWill`; `cleanSession` also ends its session (subscriptions, queue),
+   * which sends a will still waiting out its delay now. False when the client is not connected.
+   */
+  disconnectClient(clientId: string, options: { cleanSession: boolean; preventWill: boolean }): boolean {
+    const session = this.#sessions.get(clientId);
+    const channel = session?.link as Channel | undefined;
+    if (session === undefined || channel === undefined) return false;
+    channel.disconnect(ReasonCode.AdministrativeAction, 'disconnected by DeleteConnection', !options.preventWill);
+    if (options.cleanSession && this.#sessions.get(clientId) === session) {
+      this.#publishPendingWill(clientId);
+      this.#endSession(session, 'deleted');
+    }
+    return true;
   }
 
   /** Ends every connection of a principal whose certificate was deactivated, revoked or lost its CA. */

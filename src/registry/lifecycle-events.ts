@@ -22,6 +22,8 @@ export function disconnectReason(reasonCode: number, cause: CloseCause): string 
       return 'MQTT_KEEP_ALIVE_TIMEOUT';
     case ReasonCode.ServerShuttingDown:
       return 'SERVER_INITIATED_DISCONNECT';
+    case ReasonCode.AdministrativeAction:
+      return 'API_INITIATED_DISCONNECT';
     case ReasonCode.NotAuthorized:
       return 'AUTH_ERROR';
     case ReasonCode.QuotaExceeded:

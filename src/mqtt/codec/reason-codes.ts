@@ -30,6 +30,7 @@ export const ReasonCode = {
   PacketTooLarge: 0x95,
   MessageRateTooHigh: 0x96,
   QuotaExceeded: 0x97,
+  AdministrativeAction: 0x98,
   PayloadFormatInvalid: 0x99,
   QoSNotSupported: 0x9b,
   SharedSubscriptionsNotSupported: 0x9e,
