@@ -28,6 +28,7 @@ interface Device {
 
 /** utime + stime of a process, in seconds (Linux /proc; clock ticks are 100 Hz). */
 function cpuSeconds(pid: number): number {
+  if (pid === 0) return 0;
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
@@ -36,7 +37,9 @@ function send(socket: net.Socket, packet: Packet): void {
   socket.write(mqttPacket.generate(packet, { protocolVersion: 4 }));
 }
 
-const broker = await startHako();
+// HAKO_BENCH_PORT: drive a hako started by hand (under a profiler, say) instead of starting one.
+const external = process.env.HAKO_BENCH_PORT;
+const broker = external === undefined ? await startHako() : { port: Number(external), pid: 0, stop: async () => undefined };
 const histogram = new Histogram();
 let accepted = 0;
 let measuring = false;
@@ -73,7 +76,9 @@ async function connectDevice(index: number): Promise<Device> {
   socket.on('data', (chunk) => parser.parse(chunk));
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   send(socket, { cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: `bench-${index}`, keepalive: 0 });
-  send(socket, { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: `$aws/things/bench-${index}/shadow/update/+`, qos: 0 }] });
+  // What a device listens to for its own updates (the SDKs subscribe to these two, not to /documents).
+  const base = `$aws/things/bench-${index}/shadow/update`;
+  send(socket, { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: `${base}/accepted`, qos: 0 }, { topic: `${base}/rejected`, qos: 0 }] });
   await subscribed;
   return device;
 }
