@@ -36,19 +36,7 @@ export function addRequestIds(app: FastifyInstance): void {
 
 /** Adds a JSON API route: the handler's result is the 200 body; an `AwsError` it throws becomes the AWS error. */
 export function apiRoute(app: FastifyInstance, method: HTTPMethods, url: string, handler: ApiHandler): void {
-  app.route({
-    method,
-    url,
-    handler: async (request, reply) => {
-      const result = await handler({
-        params: request.params as Record<string, string>,
-        query: request.query as Record<string, string | undefined>,
-        headers: request.headers,
-        body: parseJsonBody(request.body),
-      });
-      return reply.type('application/json').send(result ?? {});
-    },
-  });
+  addRoute(app, method, url, parseJsonBody, handler);
 }
 
 export interface RawApiRequest extends Omit<ApiRequest, 'body'> {
@@ -63,6 +51,17 @@ export interface RawApiRequest extends Omit<ApiRequest, 'body'> {
  * payloads): the handler gets the raw bytes; its result is the 200 JSON body, as with `apiRoute`.
  */
 export function rawBodyRoute(app: FastifyInstance, method: HTTPMethods, url: string, handler: (request: RawApiRequest) => unknown): void {
+  addRoute(app, method, url, (body) => (Buffer.isBuffer(body) ? body : Buffer.alloc(0)), handler);
+}
+
+/** One route: reads the request with `readBody`, answers with the handler's result as JSON (`{}` for none). */
+function addRoute<B>(
+  app: FastifyInstance,
+  method: HTTPMethods,
+  url: string,
+  readBody: (body: unknown) => B,
+  handler: (request: Omit<ApiRequest, 'body'> & { body: B; requestId: string }) => unknown,
+): void {
   app.route({
     method,
     url,
@@ -71,7 +70,7 @@ export function rawBodyRoute(app: FastifyInstance, method: HTTPMethods, url: str
         params: request.params as Record<string, string>,
         query: request.query as Record<string, string | undefined>,
         headers: request.headers,
-        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        body: readBody(request.body),
         requestId: String(reply.getHeader('x-amzn-RequestId') ?? ''),
       });
       return reply.type('application/json').send(result ?? {});

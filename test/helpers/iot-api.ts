@@ -21,11 +21,8 @@ export interface AwsErrorShape extends Error {
   $metadata: { httpStatusCode?: number; requestId?: string };
 }
 
-/**
- * Awaits a rejection and checks it is the AWS error `name`: the SDK's modelled exception class when the IoT
- * model has one, with the status that model gives it (or `status`), and a message matching `message`.
- */
-export async function rejectsWithAws(promise: Promise<unknown>, name: string, options: { status?: number; message?: RegExp } = {}): Promise<AwsErrorShape> {
+/** Awaits the promise and asserts it rejected with an error whose `name` (the AWS exception type) is `name`. */
+export async function rejection(promise: Promise<unknown>, name: string): Promise<AwsErrorShape> {
   let caught: unknown;
   try {
     await promise;
@@ -35,6 +32,15 @@ export async function rejectsWithAws(promise: Promise<unknown>, name: string, op
   assert.ok(caught instanceof Error, `expected ${name}, but the call succeeded`);
   const error = caught as AwsErrorShape;
   assert.equal(error.name, name, `expected ${name}, got ${error.name}: ${error.message}`);
+  return error;
+}
+
+/**
+ * Awaits a rejection and checks it is the AWS error `name`: the SDK's modelled exception class when the IoT
+ * model has one, with the status that model gives it (or `status`), and a message matching `message`.
+ */
+export async function rejectsWithAws(promise: Promise<unknown>, name: string, options: { status?: number; message?: RegExp } = {}): Promise<AwsErrorShape> {
+  const error = await rejection(promise, name);
   const modelled = (iot as unknown as Record<string, unknown>)[name];
   if (typeof modelled === 'function') assert.ok(error instanceof (modelled as new (...args: never[]) => unknown), `the SDK did not recognise ${name} as its modelled exception`);
   const status = options.status ?? modelledStatus(name);

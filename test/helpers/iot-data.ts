@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as dataPlane from '@aws-sdk/client-iot-data-plane';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { rootCredentials, type HakoLike } from './aws.js';
-import type { AwsErrorShape } from './iot-api.js';
+import { rejection, type AwsErrorShape } from './iot-api.js';
 
 export function iotDataClient(hako: HakoLike): IoTDataPlaneClient {
   // maxAttempts 1: a refused request must show its first answer, not a retry's.
@@ -15,15 +15,7 @@ export function iotDataClient(hako: HakoLike): IoTDataPlaneClient {
 
 /** Awaits a rejection: the data plane's modelled exception `name`, with HTTP `status` and a matching message. */
 export async function rejectsWithData(promise: Promise<unknown>, name: string, status: number, message?: RegExp): Promise<AwsErrorShape> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof Error, `expected ${name}, but the call succeeded`);
-  const error = caught as AwsErrorShape;
-  assert.equal(error.name, name, `expected ${name}, got ${error.name}: ${error.message}`);
+  const error = await rejection(promise, name);
   const modelled = (dataPlane as unknown as Record<string, unknown>)[name];
   assert.equal(typeof modelled, 'function', `${name} is not an exception the data-plane SDK models`);
   assert.ok(error instanceof (modelled as new (...args: never[]) => unknown), `the SDK did not recognise ${name} as its modelled exception`);
