@@ -10,14 +10,15 @@ import type { MqttSettings } from '../core/config.js';
 import type { Hooks } from '../core/hooks.js';
 import type { Clock } from '../core/clock.js';
 import { ReasonCode } from './codec/reason-codes.js';
-import { expiryDeadline, isExpired, type Message, type QoS } from './message.js';
+import { expiryDeadline, type Message, type QoS } from './message.js';
 import { Router } from './router/router.js';
-import { parseSharedFilter, topicMatches } from './router/topic.js';
+import { parseSharedFilter } from './router/topic.js';
 import { Journal } from './session/journal.js';
 import { Session, type DropReason } from './session/session.js';
 import type { RetainedStore, SessionStore, SubscriptionOptions } from './session/store.js';
 import type { Channel, Will } from './channel/channel.js';
 import type { Authenticator } from './auth.js';
+import { RetainedMessages, type RetainedEntry } from './retained.js';
 import { newRequestId } from '../core/ids.js';
 
 export interface BrokerDeps {
@@ -35,12 +36,6 @@ export interface BrokerMetrics {
   messagesPublished: number;
   messagesDelivered: number;
   messagesDropped: Record<DropReason, number>;
-}
-
-/** A retained message with the time it was stored (epoch ms). */
-export interface RetainedEntry {
-  readonly message: Message;
-  readonly lastModified: number;
 }
 
 /** How often idle connections are checked against their keep-alive. */
@@ -61,9 +56,7 @@ export class Broker {
   readonly metrics: BrokerMetrics = { messagesPublished: 0, messagesDelivered: 0, messagesDropped: { queue_full: 0, packet_too_large: 0, expired: 0, slow_consumer: 0 } };
   readonly #sessions = new Map<string, Session>();
   readonly #channels = new Set<Channel>();
-  readonly #retained = new Map<string, Message>();
-  /** When each retained message was stored (epoch ms; load time for those loaded at start), for the data plane. */
-  readonly #retainedAt = new Map<string, number>();
+  readonly #retained = new RetainedMessages();
   readonly #router: Router<SubscriptionOptions>;
   readonly #journal: Journal;
   readonly #deps: BrokerDeps;
@@ -101,8 +94,7 @@ export class Broker {
   async start(): Promise<void> {
     const now = this.#deps.clock.now();
     for (const message of await this.#deps.retainedStore.loadAll()) {
-      this.#retained.set(message.topic, message);
-      this.#retainedAt.set(message.topic, now);
+      this.#retained.load(message, now);
     }
     for (const stored of await this.#deps.sessionStore.loadSessions()) {
       const session = this.#newSession(stored.clientId, stored.protocolVersion, stored.expiryInterval);
@@ -355,17 +347,10 @@ export class Broker {
     if (parseSharedFilter(filter) !== undefined || options.retainHandling === 2 || (options.retainHandling === 1 && !isNew)) return;
     const now = this.#deps.clock.now();
     const ids = options.subscriptionId === undefined ? undefined : [options.subscriptionId];
-    const deliver = (message: Message): void => {
-      if (isExpired(message, now)) return;
+    this.#retained.forEachMatching(filter, now, (message) => {
       if (session.access !== undefined && !session.access.allows('receive', message.topic)) return;
       session.deliver(message, Math.min(message.qos, options.qos) as QoS, true, ids);
-    };
-    if (!filter.includes('+') && !filter.includes('#')) {
-      const message = this.#retained.get(filter);
-      if (message !== undefined) deliver(message);
-      return;
-    }
-    for (const [topic, message] of this.#retained) if (topicMatches(filter, topic)) deliver(message);
+    });
   }
 
   // ── publishing ──────────────────────────────────────────────────────────────────────────────────
@@ -425,16 +410,8 @@ export class Broker {
 
   /** Stores, replaces or (empty payload) clears the retained message of a topic [MQTT-3.3.1-5..7]. */
   #retain(message: Message): void {
-    if (message.payload.length === 0) {
-      if (this.#retained.delete(message.topic)) {
-        this.#retainedAt.delete(message.topic);
-        this.#journal.recordRetained({ kind: 'delete', topic: message.topic });
-      }
-      return;
-    }
-    this.#retained.set(message.topic, message);
-    this.#retainedAt.set(message.topic, this.#deps.clock.now());
-    this.#journal.recordRetained({ kind: 'put', message });
+    const op = this.#retained.apply(message, this.#deps.clock.now());
+    if (op !== undefined) this.#journal.recordRetained(op);
   }
 
   retainedCount(): number {
@@ -443,17 +420,12 @@ export class Broker {
 
   /** GetRetainedMessage: a topic's retained message and when it was stored; undefined when none (or expired). */
   retainedMessage(topic: string): RetainedEntry | undefined {
-    const message = this.#retained.get(topic);
-    if (message === undefined || isExpired(message, this.#deps.clock.now())) return undefined;
-    return { message, lastModified: this.#retainedAt.get(topic) ?? 0 };
+    return this.#retained.entry(topic, this.#deps.clock.now());
   }
 
   /** ListRetainedMessages: every unexpired retained message, in topic order. */
   retainedMessages(): RetainedEntry[] {
-    const now = this.#deps.clock.now();
-    const entries: RetainedEntry[] = [];
-    for (const [topic, message] of this.#retained) if (!isExpired(message, now)) entries.push({ message, lastModified: this.#retainedAt.get(topic) ?? 0 });
-    return entries.sort((a, b) => (a.message.topic < b.message.topic ? -1 : a.message.topic > b.message.topic ? 1 : 0));
+    return this.#retained.entries(this.#deps.clock.now());
   }
 
   /**
