@@ -7,26 +7,19 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type tls from 'node:tls';
 import { ListCertificatesCommand, type IoTClient } from '@aws-sdk/client-iot';
-import { createPolicy, iotClient, thingPolicy } from '../helpers/aws.js';
+import { createPolicy, thingPolicy, hakoWithIotForFile } from '../helpers/aws.js';
 import { cliFails, cliJson, cliOk, tempDir } from '../helpers/cli.js';
-import { startTestHako, type TestHako } from '../helpers/hako.js';
+import type { TestHako } from '../helpers/hako.js';
 import { RawClient } from '../helpers/raw-client.js';
 
 let hako: TestHako;
 let iot: IoTClient;
-
-before(async () => {
-  hako = await startTestHako();
-  iot = iotClient(hako);
+hakoWithIotForFile(async (started) => {
+  ({ hako, iot } = started);
   await createPolicy(iot, 'thing-policy', thingPolicy());
-});
-
-after(async () => {
-  iot.destroy();
-  await hako.close();
 });
 
 /** The CLI finds the test hako through its data directory (ports.json and credentials). */

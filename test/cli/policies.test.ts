@@ -6,23 +6,16 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CreateKeysAndCertificateCommand, GetPolicyCommand, ListTargetsForPolicyCommand, type IoTClient } from '@aws-sdk/client-iot';
-import { iotClient, thingPolicy } from '../helpers/aws.js';
+import { thingPolicy, hakoWithIotForFile } from '../helpers/aws.js';
 import { cliFails, cliJson, cliOk, tempDir } from '../helpers/cli.js';
-import { startTestHako, type TestHako } from '../helpers/hako.js';
+import type { TestHako } from '../helpers/hako.js';
 
 let hako: TestHako;
 let iot: IoTClient;
-
-before(async () => {
-  hako = await startTestHako();
-  iot = iotClient(hako);
-});
-
-after(async () => {
-  iot.destroy();
-  await hako.close();
+hakoWithIotForFile((started) => {
+  ({ hako, iot } = started);
 });
 
 const at = (cwd: string) => ({ cwd, env: { HAKO_DATA_DIR: hako.dataDir } });

@@ -15,6 +15,8 @@ import {
   IoTClient,
 } from '@aws-sdk/client-iot';
 import { parseCredentialsFile } from '../../src/iam/sigv4/index.js';
+import type { ConfigLayer } from '../../src/core/config.js';
+import { hakoForFile, type TestHako } from './hako.js';
 
 export interface HakoLike {
   dataDir: string;
@@ -30,6 +32,11 @@ export function rootCredentials(dataDir: string): { accessKeyId: string; secretA
 export function iotClient(hako: HakoLike, credentials = rootCredentials(hako.dataDir)): IoTClient {
   // maxAttempts 1: a refused request must show its first answer, not a retry's.
   return new IoTClient({ endpoint: `http://127.0.0.1:${hako.ports.http}`, region: 'us-east-1', credentials, maxAttempts: 1 });
+}
+
+/** `hakoForFile` with an IoTClient signed by the hako's root key. */
+export function hakoWithIotForFile(ready: (started: { hako: TestHako; iot: IoTClient }) => void | Promise<void>, layer: ConfigLayer = {}): void {
+  hakoForFile(iotClient, ({ hako, client }) => ready({ hako, iot: client }), layer);
 }
 
 export interface Device {

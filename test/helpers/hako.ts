@@ -2,6 +2,7 @@
  * @module test/helpers/hako — starts a real hako in this process on free loopback ports, for tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveConfig, type ConfigLayer, type HakoConfig } from '../../src/core/config.js';
@@ -30,5 +31,26 @@ export async function startTestHako(layer: ConfigLayer = {}, dataDir?: string, l
       await hako.stop();
       if (dataDir === undefined) rmSync(dir, { recursive: true, force: true });
     },
+  });
+}
+
+/**
+ * Starts a hako (fresh data dir) before this test file's tests with a client made by `makeClient` (an AWS
+ * SDK client, say), hands both to `ready` (which may prepare more), and destroys both after the file's tests.
+ */
+export function hakoForFile<C extends { destroy(): void }>(
+  makeClient: (hako: TestHako) => C,
+  ready: (started: { hako: TestHako; client: C }) => void | Promise<void>,
+  layer: ConfigLayer = {},
+): void {
+  let started: { hako: TestHako; client: C } | undefined;
+  before(async () => {
+    const hako = await startTestHako(layer);
+    started = { hako, client: makeClient(hako) };
+    await ready(started);
+  });
+  after(async () => {
+    started?.client.destroy();
+    await started?.hako.close();
   });
 }

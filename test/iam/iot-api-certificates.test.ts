@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import tls from 'node:tls';
 import {
   AttachPolicyCommand,
@@ -34,8 +34,8 @@ import {
   type CertificateStatus,
   type IoTClient,
 } from '@aws-sdk/client-iot';
-import { startTestHako, type TestHako } from '../helpers/hako.js';
-import { createPolicy, iotClient, thingPolicy } from '../helpers/aws.js';
+import type { TestHako } from '../helpers/hako.js';
+import { createPolicy, thingPolicy, hakoWithIotForFile } from '../helpers/aws.js';
 import { makeCa, makeSelfSigned, makeVerificationCertificate, type TestCa } from '../helpers/pki.js';
 import { fingerprintId, makeCsr, rejectsWithAws, subjectDerOf } from '../helpers/iot-api.js';
 
@@ -45,17 +45,10 @@ const certArn = (id: string): string => `${ACCOUNT_ARN}:cert/${id}`;
 let hako: TestHako;
 let iot: IoTClient;
 let hakoCaId: string;
-
-before(async () => {
-  hako = await startTestHako();
-  iot = iotClient(hako);
+hakoWithIotForFile(async (started) => {
+  ({ hako, iot } = started);
   hakoCaId = fingerprintId(hako.identity.tls.caPem);
   await createPolicy(iot, 'cert-test-policy', thingPolicy());
-});
-
-after(async () => {
-  iot.destroy();
-  await hako.close();
 });
 
 const describe = async (certificateId: string) => (await iot.send(new DescribeCertificateCommand({ certificateId }))).certificateDescription ?? assert.fail('no certificateDescription');

@@ -3,7 +3,7 @@
  * `@aws-sdk/client-iot`: policies and their versions, and attaching them to certificates.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   AttachPolicyCommand,
   CreateKeysAndCertificateCommand,
@@ -21,23 +21,14 @@ import {
   SetDefaultPolicyVersionCommand,
   type IoTClient,
 } from '@aws-sdk/client-iot';
-import { startTestHako, type TestHako } from '../helpers/hako.js';
-import { iotClient } from '../helpers/aws.js';
+import { hakoWithIotForFile } from '../helpers/aws.js';
 import { rejectsWithAws } from '../helpers/iot-api.js';
 
 const POLICY_ARN = 'arn:aws:iot:us-east-1:000000000000:policy/';
 
-let hako: TestHako;
 let iot: IoTClient;
-
-before(async () => {
-  hako = await startTestHako();
-  iot = iotClient(hako);
-});
-
-after(async () => {
-  iot.destroy();
-  await hako.close();
+hakoWithIotForFile((started) => {
+  ({ iot } = started);
 });
 
 /** A valid policy document allowing publish to one topic, so versions differ visibly. */

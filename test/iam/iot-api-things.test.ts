@@ -3,7 +3,7 @@
  * `@aws-sdk/client-iot`: things and the certificates attached to them.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   AttachThingPrincipalCommand,
   CreateKeysAndCertificateCommand,
@@ -16,23 +16,14 @@ import {
   ListThingsCommand,
   type IoTClient,
 } from '@aws-sdk/client-iot';
-import { startTestHako, type TestHako } from '../helpers/hako.js';
-import { iotClient } from '../helpers/aws.js';
+import { hakoWithIotForFile } from '../helpers/aws.js';
 import { rejectsWithAws } from '../helpers/iot-api.js';
 
 const THING_ARN = 'arn:aws:iot:us-east-1:000000000000:thing/';
 
-let hako: TestHako;
 let iot: IoTClient;
-
-before(async () => {
-  hako = await startTestHako();
-  iot = iotClient(hako);
-});
-
-after(async () => {
-  iot.destroy();
-  await hako.close();
+hakoWithIotForFile((started) => {
+  ({ iot } = started);
 });
 
 async function newCertificateArn(): Promise<string> {

@@ -4,7 +4,7 @@
  * shadow service, GetRetainedMessage / ListRetainedMessages [spec §2.4, §3.8], and DeleteConnection.
  */
 import assert from 'node:assert/strict';
-import { after, before, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import {
   DeleteConnectionCommand,
   GetRetainedMessageCommand,
@@ -13,20 +13,15 @@ import {
   type IoTDataPlaneClient,
 } from '@aws-sdk/client-iot-data-plane';
 import type { IDisconnectPacket } from 'mqtt-packet';
-import { startTestHako, type TestHako } from '../helpers/hako.js';
+import { hakoForFile, type TestHako } from '../helpers/hako.js';
 import { iotDataClient, rejectsWithData, toPayload } from '../helpers/iot-data.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { expectResponse, shadowTopics, subscribeResponses } from '../shadow/helpers.js';
 
 let hako: TestHako;
 let data: IoTDataPlaneClient;
-before(async () => {
-  hako = await startTestHako();
-  data = iotDataClient(hako);
-});
-after(async () => {
-  data.destroy();
-  await hako.close();
+hakoForFile(iotDataClient, (started) => {
+  ({ hako, client: data } = started);
 });
 
 let clients = 0;

@@ -4,7 +4,7 @@
  * paging) and membership (by name or ARN, ≤ 10 groups per thing, one group per hierarchy).
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   AddThingToThingGroupCommand,
   CreateThingCommand,
@@ -19,25 +19,16 @@ import {
   UpdateThingGroupCommand,
   type IoTClient,
 } from '@aws-sdk/client-iot';
-import { startTestHako, type TestHako } from '../helpers/hako.js';
-import { iotClient } from '../helpers/aws.js';
+import { hakoWithIotForFile } from '../helpers/aws.js';
 import { rejectsWithAws } from '../helpers/iot-api.js';
 
 const GROUP_ARN = 'arn:aws:iot:us-east-1:000000000000:thinggroup/';
 const THING_ARN = 'arn:aws:iot:us-east-1:000000000000:thing/';
 
-let hako: TestHako;
 let iot: IoTClient;
-
-before(async () => {
-  hako = await startTestHako({ store: 'memory' });
-  iot = iotClient(hako);
-});
-
-after(async () => {
-  iot.destroy();
-  await hako.close();
-});
+hakoWithIotForFile((started) => {
+  ({ iot } = started);
+}, { store: 'memory' });
 
 const groupNames = (groups: { groupName?: string }[] | undefined) => (groups ?? []).map((g) => g.groupName);
 

@@ -4,7 +4,7 @@
  * after deprecation is tested on the registry with a controlled clock.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   CreateThingCommand,
   CreateThingTypeCommand,
@@ -15,8 +15,7 @@ import {
   UpdateThingCommand,
   type IoTClient,
 } from '@aws-sdk/client-iot';
-import { startTestHako, type TestHako } from '../helpers/hako.js';
-import { iotClient } from '../helpers/aws.js';
+import { hakoWithIotForFile } from '../helpers/aws.js';
 import { rejectsWithAws } from '../helpers/iot-api.js';
 import { ChangeFeed } from '../../src/core/change-feed.js';
 import { MemoryRecordStore } from '../../src/store/records.js';
@@ -24,18 +23,10 @@ import { Registry } from '../../src/registry/registry.js';
 
 const TYPE_ARN = 'arn:aws:iot:us-east-1:000000000000:thingtype/';
 
-let hako: TestHako;
 let iot: IoTClient;
-
-before(async () => {
-  hako = await startTestHako({ store: 'memory' });
-  iot = iotClient(hako);
-});
-
-after(async () => {
-  iot.destroy();
-  await hako.close();
-});
+hakoWithIotForFile((started) => {
+  ({ iot } = started);
+}, { store: 'memory' });
 
 test('CreateThingType and DescribeThingType: id, ARN, properties, metadata (epoch-second dates)', async () => {
   const before = Date.now();

@@ -4,27 +4,18 @@
  * and not be deprecated), through the real `@aws-sdk/client-iot`.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CreateThingCommand, CreateThingTypeCommand, DeprecateThingTypeCommand, DescribeThingCommand, ListThingsCommand, UpdateThingCommand, type IoTClient } from '@aws-sdk/client-iot';
-import { startTestHako, type TestHako } from '../helpers/hako.js';
-import { iotClient } from '../helpers/aws.js';
+import { hakoWithIotForFile } from '../helpers/aws.js';
 import { rejectsWithAws } from '../helpers/iot-api.js';
 
-let hako: TestHako;
 let iot: IoTClient;
-
-before(async () => {
-  hako = await startTestHako({ store: 'memory' });
-  iot = iotClient(hako);
+hakoWithIotForFile(async (started) => {
+  ({ iot } = started);
   await iot.send(new CreateThingTypeCommand({ thingTypeName: 'Lamp' }));
   await iot.send(new CreateThingTypeCommand({ thingTypeName: 'Retired' }));
   await iot.send(new DeprecateThingTypeCommand({ thingTypeName: 'Retired' }));
-});
-
-after(async () => {
-  iot.destroy();
-  await hako.close();
-});
+}, { store: 'memory' });
 
 const describe = async (thingName: string) => iot.send(new DescribeThingCommand({ thingName }));
 const manyAttributes = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`a${i}`, `v${i}`]));

@@ -4,7 +4,7 @@
  * delete publishes, named shadows and their listing, and errors as AWS REST exceptions.
  */
 import assert from 'node:assert/strict';
-import { after, before, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import {
   DeleteThingShadowCommand,
   GetThingShadowCommand,
@@ -12,20 +12,15 @@ import {
   UpdateThingShadowCommand,
   type IoTDataPlaneClient,
 } from '@aws-sdk/client-iot-data-plane';
-import { startTestHako, type TestHako } from '../helpers/hako.js';
+import { hakoForFile, type TestHako } from '../helpers/hako.js';
 import { fromPayload, iotDataClient, rejectsWithData, toPayload } from '../helpers/iot-data.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { expectResponse, shadowTopics, subscribeResponses } from './helpers.js';
 
 let hako: TestHako;
 let data: IoTDataPlaneClient;
-before(async () => {
-  hako = await startTestHako();
-  data = iotDataClient(hako);
-});
-after(async () => {
-  data.destroy();
-  await hako.close();
+hakoForFile(iotDataClient, (started) => {
+  ({ hako, client: data } = started);
 });
 
 let clients = 0;
