@@ -16,6 +16,7 @@ import { openConnection } from './mqtt/connection.js';
 import { createTcpServer } from './mqtt/transport/tcp.js';
 import { attachWebSocket } from './mqtt/transport/websocket.js';
 import { createHttpServer } from './http/server.js';
+import { WalCheckpointer } from './store/checkpointer.js';
 import { openSqlite, type Database } from './store/sqlite.js';
 import { SqliteSessionStore } from './mqtt/session/sqlite-session-store.js';
 import { SqliteRetainedStore } from './mqtt/session/sqlite-retained-store.js';
@@ -59,12 +60,13 @@ interface Stores {
   sessions: SessionStore;
   retained: RetainedStore;
   records: RecordStore;
-  close(): void;
+  /** Closes what the stores share (the database); after each store's own `close`. */
+  close(): Promise<void>;
 }
 
-function openStores(config: HakoConfig): Stores {
+function openStores(config: HakoConfig, logger: Logger): Stores {
   if (config.store === 'memory') {
-    return { sessions: new MemorySessionStore(), retained: new MemoryRetainedStore(), records: new MemoryRecordStore(), close: () => undefined };
+    return { sessions: new MemorySessionStore(), retained: new MemoryRetainedStore(), records: new MemoryRecordStore(), close: async () => undefined };
   }
   if (config.store !== 'sqlite') throw new HakoError('STORE_UNSUPPORTED', [config.store]);
   const file = path.join(config.dataDir, 'hako.db');
@@ -75,7 +77,12 @@ function openStores(config: HakoConfig): Stores {
     if (error instanceof HakoError) throw error;
     throw new HakoError('DATA_DIR_UNUSABLE', [config.dataDir, `cannot open ${file}: ${(error as Error).message}`], { cause: error });
   }
-  return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), records: new SqliteRecordStore(db), close: () => db.close() };
+  const checkpointer = new WalCheckpointer(db, logger.child({ component: 'store' }));
+  const close = async (): Promise<void> => {
+    await checkpointer.stop();
+    db.close();
+  };
+  return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), records: new SqliteRecordStore(db), close };
 }
 
 /** Not loopback and not a wildcard address: clients reach hako by this very name. */
@@ -122,7 +129,7 @@ function writePorts(dataDir: string, ports: Ports): void {
 
 export async function startHako(config: HakoConfig, logger: Logger, clock: Clock = systemClock): Promise<RunningHako> {
   prepareDataDir(config.dataDir);
-  const stores = openStores(config);
+  const stores = openStores(config, logger);
   const hooks = new Hooks((name, error) => logger.error({ err: error, hook: name }, 'hook listener failed'));
   const allowAnonymous = isLoopbackHost(config.host);
   const changes = new ChangeFeed();
@@ -147,7 +154,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       logger,
     });
   } catch (error) {
-    stores.close();
+    await stores.close();
     throw error;
   }
   const broker = new Broker({
@@ -248,7 +255,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     await stores.sessions.close();
     await stores.retained.close();
     await stores.records.close();
-    stores.close();
+    await stores.close();
   };
 
   try {

@@ -34,10 +34,12 @@ import {
   shadowErrors,
   type DeleteOutcome,
   type GetOutcome,
+  type LookupContext,
   type Rejection,
   type RequestPayload,
   type ShadowError,
   type ShadowLimits,
+  type UpdateContext,
   type UpdateOutcome,
 } from './document/index.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -138,17 +140,22 @@ export class ShadowService {
     const now = this.#deps.clock.now();
     const nowSeconds = Math.floor(now / 1000);
     const current = await store.get(thingName, shadowName);
-    const lookup = { nowSeconds, thingName, ...named(shadowName), ...(limits === undefined ? {} : { limits }) };
-    if (operation === 'get') return processGet(current, payload, lookup);
-    if (operation === 'delete') {
-      const outcome = processDelete(current, payload, lookup);
-      if (outcome.ok) await store.delete(thingName, shadowName, now);
+    if (operation === 'update') {
+      // Contexts are built by assignment rather than spreads: this runs for every update.
+      const context: UpdateContext = { nowSeconds };
+      if (limits !== undefined) context.limits = limits;
+      const deleted = current === undefined ? await store.deleted(thingName, shadowName) : undefined;
+      if (deleted !== undefined && now - deleted.deletedAt < DELETED_VERSION_MEMORY_MS) context.deletedVersion = deleted.version;
+      const outcome = processUpdate(current, payload, context);
+      if (outcome.ok) await store.put(thingName, shadowName, outcome.document);
       return outcome;
     }
-    const deleted = current === undefined ? await store.deleted(thingName, shadowName) : undefined;
-    const deletedVersion = deleted !== undefined && now - deleted.deletedAt < DELETED_VERSION_MEMORY_MS ? deleted.version : undefined;
-    const outcome = processUpdate(current, payload, { nowSeconds, ...(limits === undefined ? {} : { limits }), ...(deletedVersion === undefined ? {} : { deletedVersion }) });
-    if (outcome.ok) await store.put(thingName, shadowName, outcome.document);
+    const lookup: LookupContext = { nowSeconds, thingName };
+    if (shadowName !== undefined) lookup.shadowName = shadowName;
+    if (limits !== undefined) lookup.limits = limits;
+    if (operation === 'get') return processGet(current, payload, lookup);
+    const outcome = processDelete(current, payload, lookup);
+    if (outcome.ok) await store.delete(thingName, shadowName, now);
     return outcome;
   }
 
@@ -165,9 +172,34 @@ export class ShadowService {
     }
   }
 
-  #publish(address: ShadowAddress, operation: ShadowOperation, response: ShadowResponse, payload: object): void {
-    const topic = responseTopic(address, operation, response);
-    this.#deps.broker.publish({ topic, payload: Buffer.from(JSON.stringify(payload)), qos: 1, retain: false, properties: undefined, expiresAt: undefined, origin: undefined });
+  #publish(address: ShadowAddress, operation: ShadowOperation, response: ShadowResponse, body: object): void {
+    this.#deps.broker.publish(new ResponseMessage(responseTopic(address, operation, response), body));
+  }
+}
+
+/**
+ * A QoS 1 response whose JSON is written on first read of `payload`: a response nobody subscribed to and
+ * no hook reads (often `update/documents`) is routed without ever being serialized. A class, so the
+ * getter lives once on the prototype rather than as a new accessor on every message.
+ */
+class ResponseMessage implements Message {
+  readonly qos = 1;
+  readonly retain = false;
+  readonly properties = undefined;
+  readonly expiresAt = undefined;
+  readonly origin = undefined;
+  readonly #body: object;
+  #payload: Buffer | undefined;
+
+  constructor(
+    readonly topic: string,
+    body: object,
+  ) {
+    this.#body = body;
+  }
+
+  get payload(): Buffer {
+    return (this.#payload ??= Buffer.from(JSON.stringify(this.#body)));
   }
 }
 

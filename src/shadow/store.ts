@@ -3,6 +3,11 @@
  * and `RecordShadowStore`, its implementation over the generic `RecordStore` (collection
  * `shadow.documents`, key `<thing>\n<shadow name>`, the name empty for the classic shadow).
  *
+ * Documents are immutable values: `put` takes ownership of the document and freezes it, and `get` returns
+ * that frozen document. The document module never mutates its inputs (an update shares the untouched
+ * subtrees of the previous document), so nothing is copied on the update path; freezing makes a stray
+ * write throw instead of silently changing what is stored.
+ *
  * Deleting a shadow leaves a tombstone with its last version and the time of deletion, so a shadow
  * re-created soon after continues the old numbering [spec §3.3 (4)]; the service decides how long that
  * memory counts. Every write is durable when its promise resolves, so the service can publish
@@ -19,9 +24,9 @@ export interface DeletedShadow {
 }
 
 export interface ShadowStore {
-  /** The live document, or undefined when the shadow does not exist (never created, or deleted). */
+  /** The live document (frozen), or undefined when the shadow does not exist (never created, or deleted). */
   get(thingName: string, shadowName: string | undefined): Promise<ShadowDocument | undefined>;
-  /** Creates or replaces the document; durable when resolved. */
+  /** Creates or replaces the document, taking ownership of it (it is frozen); durable when resolved. */
   put(thingName: string, shadowName: string | undefined, document: ShadowDocument): Promise<void>;
   /** Removes the live document (if any) and remembers its version; durable when resolved. */
   delete(thingName: string, shadowName: string | undefined, deletedAt: number): Promise<void>;
@@ -62,17 +67,19 @@ export class RecordShadowStore implements ShadowStore {
 
   static async open(records: RecordStore): Promise<RecordShadowStore> {
     const collection = records.collection<ShadowRecord>(SHADOW_COLLECTION);
-    return new RecordShadowStore(collection, await collection.loadAll());
+    const loaded = await collection.loadAll();
+    for (const record of loaded.values()) if ('document' in record) deepFreeze(record.document);
+    return new RecordShadowStore(collection, loaded);
   }
 
   async get(thingName: string, shadowName: string | undefined): Promise<ShadowDocument | undefined> {
     const record = this.#records.get(keyOf(thingName, shadowName));
-    return record !== undefined && 'document' in record ? structuredClone(record.document) : undefined;
+    return record !== undefined && 'document' in record ? record.document : undefined;
   }
 
   async put(thingName: string, shadowName: string | undefined, document: ShadowDocument): Promise<void> {
     const key = keyOf(thingName, shadowName);
-    const record: ShadowRecord = { document: structuredClone(document) };
+    const record: ShadowRecord = { document: deepFreeze(document) };
     await this.#collection.put(key, record);
     this.#records.set(key, record);
     if (shadowName !== undefined) this.#index(thingName, shadowName, true);
@@ -107,4 +114,12 @@ export class RecordShadowStore implements ShadowStore {
       if (names.size === 0) this.#named.delete(thingName);
     }
   }
+}
+
+/** Freezes a value and everything under it; stops at frozen subtrees (shared with an earlier document). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const key in value) deepFreeze(value[key]);
+  return value;
 }

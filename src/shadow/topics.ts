@@ -32,9 +32,16 @@ export function isValidShadowName(name: string): boolean {
 
 const OPERATIONS: ReadonlySet<string> = new Set<ShadowOperation>(['update', 'get', 'delete']);
 
-/** Cheap pre-check for the publish hook, which sees every message. */
+/**
+ * Cheap pre-check for the publish hook, which sees every message, the service's own responses included
+ * (they end in `/accepted`, `/delta`, … and stop at the suffix test without being split).
+ */
 export function mayBeShadowRequest(topic: string): boolean {
-  return topic.startsWith('$aws/things/') && topic.includes('/shadow/');
+  return (
+    topic.startsWith('$aws/things/') &&
+    (topic.endsWith('/update') || topic.endsWith('/get') || topic.endsWith('/delete')) &&
+    topic.includes('/shadow/')
+  );
 }
 
 /**

@@ -37,17 +37,31 @@ export function runShadowStoreContract(name: string, open: () => Promise<ShadowS
       }
     });
 
-    it('put replaces; changing an object after put or get does not change what is stored', async () => {
+    it('put replaces; a stored document is frozen, so neither the writer nor a reader can change it', async () => {
       const { store } = await open();
       const written = doc(1);
       await store.put('t', undefined, written);
-      written.version = 99;
+      assert.throws(() => {
+        written.version = 99;
+      }, TypeError);
+      assert.throws(() => {
+        (written.state.reported as { nested: { list: unknown[] } }).nested.list.push(2);
+      }, TypeError);
       const read = await store.get('t', undefined);
-      assert.equal(read?.version, 1);
-      if (read !== undefined) read.state.desired = { changed: true };
+      assert.ok(read !== undefined);
+      assert.throws(() => {
+        read.state.desired = { changed: true };
+      }, TypeError);
       assert.deepEqual(await store.get('t', undefined), doc(1));
       await store.put('t', undefined, doc(2, 'blue'));
       assert.deepEqual(await store.get('t', undefined), doc(2, 'blue'));
+    });
+
+    it('documents read back after a reopen are frozen too', async () => {
+      const { store, reopen } = await open();
+      await store.put('t', undefined, doc(1));
+      const read = await (await reopen()).get('t', undefined);
+      assert.ok(read !== undefined && Object.isFrozen(read) && Object.isFrozen(read.metadata.reported));
     });
 
     it('delete removes the document and remembers its last version until the shadow is re-created', async () => {

@@ -16,7 +16,7 @@
  */
 
 import { getOwn, isEmptyObject, isJsonObject, jsonEqual, setOwn } from './json.js';
-import type { JsonObject, ShadowDocument, ShadowState } from './types.js';
+import type { JsonObject, JsonValue, ShadowDocument, ShadowState } from './types.js';
 
 /** A delta with its metadata, as `update/delta` and `get/accepted` carry them. */
 export interface ShadowDelta {
@@ -34,7 +34,8 @@ export function computeDelta(state: ShadowState): JsonObject | undefined {
 
 function diffObject(desired: JsonObject, reported: JsonObject): JsonObject {
   const delta: JsonObject = {};
-  for (const [key, want] of Object.entries(desired)) {
+  for (const key of Object.keys(desired)) {
+    const want = desired[key] as JsonValue;
     const have = getOwn(reported, key);
     if (have === undefined) {
       setOwn(delta, key, want);
@@ -54,7 +55,8 @@ function diffObject(desired: JsonObject, reported: JsonObject): JsonObject {
  */
 export function deltaMetadata(delta: JsonObject, desiredMetadata: JsonObject | undefined): JsonObject {
   const result: JsonObject = {};
-  for (const [key, value] of Object.entries(delta)) {
+  for (const key of Object.keys(delta)) {
+    const value = delta[key];
     const metadata = getOwn(desiredMetadata, key);
     if (metadata === undefined) continue;
     setOwn(result, key, isJsonObject(value) && isJsonObject(metadata) ? deltaMetadata(value, metadata) : metadata);

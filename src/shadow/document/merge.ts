@@ -22,7 +22,7 @@
 import { shadowErrors } from './errors.js';
 import { getOwn, isEmptyObject, isJsonObject, setOwn } from './json.js';
 import { metadataOf, requestMetadata } from './metadata.js';
-import type { JsonObject, ShadowDocument, ShadowError, ShadowLimits, ShadowMetadata, ShadowState, StatePatch, UpdateRequest } from './types.js';
+import type { JsonObject, JsonValue, ShadowDocument, ShadowError, ShadowLimits, ShadowMetadata, ShadowState, StatePatch, UpdateRequest } from './types.js';
 import { measureStateBytes, resolveLimits } from './validate.js';
 
 export interface MergeOptions {
@@ -115,7 +115,8 @@ function mergeSection(
 function mergeObject(state: JsonObject | undefined, metadata: JsonObject | undefined, patch: JsonObject, timestamp: number): Merged {
   const nextState: JsonObject = { ...state };
   const nextMetadata: JsonObject = { ...metadata };
-  for (const [key, value] of Object.entries(patch)) {
+  for (const key of Object.keys(patch)) {
+    const value = patch[key] as JsonValue;
     if (value === null) {
       delete nextState[key];
       delete nextMetadata[key];

@@ -21,7 +21,7 @@ export function metadataOf(value: JsonValue, timestamp: number): JsonValue {
 
 export function objectMetadata(object: JsonObject, timestamp: number): JsonObject {
   const result: JsonObject = {};
-  for (const [key, value] of Object.entries(object)) setOwn(result, key, metadataOf(value, timestamp));
+  for (const key of Object.keys(object)) setOwn(result, key, metadataOf(object[key] as JsonValue, timestamp));
   return result;
 }
 

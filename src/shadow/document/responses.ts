@@ -29,8 +29,11 @@ export interface ResponseContext {
   clientToken?: string;
 }
 
+/** Adds the token last (its place in AWS's key order); the payload is fresh, so it is extended in place. */
 function withToken<T extends object>(payload: T, clientToken: string | undefined): T & { clientToken?: string } {
-  return clientToken === undefined ? payload : { ...payload, clientToken };
+  const result: T & { clientToken?: string } = payload;
+  if (clientToken !== undefined) result.clientToken = clientToken;
+  return result;
 }
 
 /** desired then reported, absent sections left out. */

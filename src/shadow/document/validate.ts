@@ -17,8 +17,8 @@ import type { JsonObject, JsonValue, ParseResult, ShadowError, ShadowLimits, Sha
 
 export const DEFAULT_SHADOW_LIMITS: Readonly<ShadowLimits> = Object.freeze({ maxStateBytes: 8192, maxDepth: 6, maxClientTokenBytes: 64 });
 
-export function resolveLimits(limits: Partial<ShadowLimits> = {}): ShadowLimits {
-  return { ...DEFAULT_SHADOW_LIMITS, ...limits };
+export function resolveLimits(limits?: Partial<ShadowLimits>): Readonly<ShadowLimits> {
+  return limits === undefined ? DEFAULT_SHADOW_LIMITS : { ...DEFAULT_SHADOW_LIMITS, ...limits };
 }
 
 /** A request payload as it arrives: MQTT payload bytes or an HTTP body. */
@@ -96,7 +96,7 @@ function checkState(state: JsonObject, maxDepth: number): ShadowError | undefine
 }
 
 /** Parses and validates an `/update` payload (or UpdateThingShadow body). */
-export function parseUpdateRequest(payload: RequestPayload, limits: Partial<ShadowLimits> = {}): ParseResult<UpdateRequest> {
+export function parseUpdateRequest(payload: RequestPayload, limits?: Partial<ShadowLimits>): ParseResult<UpdateRequest> {
   const { maxDepth, maxClientTokenBytes } = resolveLimits(limits);
   const text = decode(payload);
   if (text === undefined) return { ok: false, error: shadowErrors.unsupportedEncoding };
@@ -129,7 +129,7 @@ export function parseUpdateRequest(payload: RequestPayload, limits: Partial<Shad
  * (and the v1 SDK a `version`, which must not fail the request). Empty, non-UTF-8, non-JSON and non-object
  * payloads are accepted without a token; only a present but invalid `clientToken` is rejected.
  */
-export function parseTokenRequest(payload: RequestPayload, limits: Partial<ShadowLimits> = {}): ParseResult<TokenRequest> {
+export function parseTokenRequest(payload: RequestPayload, limits?: Partial<ShadowLimits>): ParseResult<TokenRequest> {
   const text = decode(payload);
   const body = text === undefined ? undefined : parseObject(text);
   if (body === undefined) return { ok: true, request: {} };
