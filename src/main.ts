@@ -173,7 +173,15 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   });
   attachLifecycleEvents(hooks, (message) => broker.publish(message), clock);
   // Device Shadow service: answers $aws/things/<thing>/shadow/… requests through the message.publish hook.
-  const shadows = new ShadowService({ broker, hooks, store: shadowStore, clock, logger: logger.child({ component: 'shadow' }) });
+  const shadows = new ShadowService({
+    broker,
+    hooks,
+    store: shadowStore,
+    clock,
+    logger: logger.child({ component: 'shadow' }),
+    limits: { maxStateBytes: config.shadow.maxStateBytes, maxDepth: config.shadow.maxDepth },
+    maxInFlightPerThing: config.shadow.maxInFlightPerThing,
+  });
   shadows.start();
   // JITR: announce auto-registered certificates where AWS IoT does, for whatever activates them.
   identity.certificates.onAutoRegistered((registration) => {
@@ -182,7 +190,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   });
   let ready = false;
   const mqttLogger = logger.child({ component: 'mqtt' });
-  const iamMetrics = { tlsRefused: 0, signaturesRefused: 0 };
+  const iamMetrics = { tlsRefused: 0, signaturesRefused: 0, certificatesRefused: 0 };
   const accept = (stream: Parameters<typeof openConnection>[1]): void => void openConnection(broker, stream, clock, mqttLogger);
   const tcp = createTcpServer(accept);
   const tlsOptions = {
@@ -199,7 +207,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   // HTTPS and MQTT (ALPN x-amzn-mqtt-ca) share the optional HTTPS port: TLS ends here, and HTTP sockets go
   // on to a plain HTTP server that hands requests to the same routes as the HTTP port.
   const httpsInner = createPlainHttpServer();
-  const https = config.httpsPort === undefined ? undefined : createTlsServer({ ...tlsOptions, alpn: { protocol: 'x-amzn-mqtt-ca', otherProtocols: ['http/1.1'], other: (socket) => httpsInner.emit('connection', socket) } }, accept);
+  const https = config.httpsPort === undefined ? undefined : createTlsServer({ ...tlsOptions, alpn: { protocol: 'x-amzn-mqtt-ca', otherProtocols: ['x-amzn-http-ca', 'http/1.1'], other: (socket) => httpsInner.emit('connection', socket) } }, accept);
   identity.certificates.onCaChange(() => {
     tls.refreshCaCertificates();
     https?.refreshCaCertificates();
@@ -225,6 +233,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       hako_iam_denied_receive_total: denied.receive,
       hako_iam_tls_refused_total: iamMetrics.tlsRefused,
       hako_http_signatures_refused_total: iamMetrics.signaturesRefused,
+      hako_http_certificates_refused_total: iamMetrics.certificatesRefused,
     }),
   });
   registerApis(http, {

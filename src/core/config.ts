@@ -54,6 +54,16 @@ export interface IamSettings {
   maxClockSkew: number;
 }
 
+/** Device Shadow limits; AWS IoT's values by default (specs/aws-iot-core.md §3.7). */
+export interface ShadowSettings {
+  /** Largest desired + reported JSON of a document, bytes (413 beyond). AWS: 8 KB; Greengrass allows 30 KB. */
+  maxStateBytes: number;
+  /** Deepest nesting inside desired/reported (400 beyond). AWS: 6. */
+  maxDepth: number;
+  /** Requests waiting or running for one thing's shadows at once; more are rejected with 429. AWS: 10. */
+  maxInFlightPerThing: number;
+}
+
 export interface HakoConfig {
   dataDir: string;
   host: string;
@@ -69,6 +79,7 @@ export interface HakoConfig {
   logLevel: string;
   mqtt: MqttSettings;
   iam: IamSettings;
+  shadow: ShadowSettings;
 }
 
 export const defaultMqttSettings: MqttSettings = {
@@ -96,6 +107,12 @@ export const defaultIamSettings: IamSettings = {
   maxClockSkew: 300,
 };
 
+export const defaultShadowSettings: ShadowSettings = {
+  maxStateBytes: 8192,
+  maxDepth: 6,
+  maxInFlightPerThing: 10,
+};
+
 export const defaultConfig: HakoConfig = {
   dataDir: './.hako',
   host: '127.0.0.1',
@@ -110,10 +127,15 @@ export const defaultConfig: HakoConfig = {
   logLevel: 'info',
   mqtt: defaultMqttSettings,
   iam: defaultIamSettings,
+  shadow: defaultShadowSettings,
 };
 
 /** A partial config as one source (flags, environment or project file) supplies it. */
-export type ConfigLayer = Partial<Omit<HakoConfig, 'mqtt' | 'iam'>> & { mqtt?: Partial<MqttSettings>; iam?: Partial<Omit<IamSettings, 'anonymousPolicy'>> & { anonymousPolicy?: unknown } };
+export type ConfigLayer = Partial<Omit<HakoConfig, 'mqtt' | 'iam' | 'shadow'>> & {
+  mqtt?: Partial<MqttSettings>;
+  iam?: Partial<Omit<IamSettings, 'anonymousPolicy'>> & { anonymousPolicy?: unknown };
+  shadow?: Partial<ShadowSettings>;
+};
 
 /** The flag and environment names of each top-level setting (the table in shared/architecture.md). */
 export const settingNames = {
@@ -128,7 +150,7 @@ export const settingNames = {
   region: { flag: '--region', env: 'HAKO_REGION' },
   account: { flag: '--account', env: 'HAKO_ACCOUNT' },
   logLevel: { flag: '--log-level', env: 'HAKO_LOG_LEVEL' },
-} as const satisfies Record<keyof Omit<HakoConfig, 'mqtt' | 'iam'>, { flag: string; env: string }>;
+} as const satisfies Record<keyof Omit<HakoConfig, 'mqtt' | 'iam' | 'shadow'>, { flag: string; env: string }>;
 
 const portSettings = new Set(['mqttPort', 'mqttsPort', 'httpPort', 'httpsPort']);
 
@@ -173,12 +195,13 @@ export function parsePort(value: string | number, source: string): number {
 
 /** Merges layers, highest precedence first, over the defaults, and validates the result. */
 export function resolveConfig(...layers: ConfigLayer[]): HakoConfig {
-  const merged: HakoConfig = { ...defaultConfig, mqtt: { ...defaultMqttSettings }, iam: { ...defaultIamSettings } };
+  const merged: HakoConfig = { ...defaultConfig, mqtt: { ...defaultMqttSettings }, iam: { ...defaultIamSettings }, shadow: { ...defaultShadowSettings } };
   for (const layer of [...layers].reverse()) {
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
       if (key === 'mqtt') Object.assign(merged.mqtt, value);
       else if (key === 'iam') Object.assign(merged.iam, value);
+      else if (key === 'shadow') Object.assign(merged.shadow, value);
       else if (key in defaultConfig) (merged as unknown as Record<string, unknown>)[key] = value;
       else throw new HakoError('CONFIG_INVALID', [`unknown setting "${key}"`]);
     }
@@ -206,6 +229,12 @@ function validateConfig(config: HakoConfig): void {
     throw new HakoError('CONFIG_INVALID', ['mqtt.subscribeDeniedReasonCode must be 128 (0x80) or 135 (0x87)']);
   }
   validateIam(config.iam);
+  for (const [key, value] of Object.entries(config.shadow)) {
+    if (!(key in defaultShadowSettings)) throw new HakoError('CONFIG_INVALID', [`unknown setting "shadow.${key}"`]);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new HakoError('CONFIG_INVALID', [`shadow.${key} must be a whole number ≥ 1, got ${JSON.stringify(value)}`]);
+    }
+  }
 }
 
 function validateIam(iam: IamSettings): void {

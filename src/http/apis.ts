@@ -1,5 +1,6 @@
 /**
- * @module http/apis — mounts the AWS-compatible APIs (control plane and IoT data plane) on the HTTP server, behind SigV4.
+ * @module http/apis — mounts the AWS-compatible APIs (control plane and IoT data plane) on the HTTP server,
+ * behind SigV4 (or, for the data plane on the HTTPS port, a client certificate and its IoT policies).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../core/logger.js';
@@ -7,7 +8,7 @@ import type { Identity } from '../iam/identity.js';
 import type { Registry } from '../registry/registry.js';
 import type { Broker } from '../mqtt/broker.js';
 import type { ShadowService } from '../shadow/service.js';
-import { requireSigV4 } from './sigv4-auth.js';
+import { requireApiAuth } from './api-auth.js';
 import { registerCertificateRoutes } from './iot/certificates.js';
 import { registerPolicyRoutes } from './iot/policies.js';
 import { registerThingRoutes } from './iot/things.js';
@@ -29,19 +30,21 @@ export interface ApiServices {
   logger: Logger;
   now: () => number;
   maxClockSkewMs: number;
-  metrics: { signaturesRefused: number };
+  metrics: { signaturesRefused: number; certificatesRefused: number };
   /** What DescribeEndpoint answers: a host name hako's server certificate covers. */
   endpointAddress: string;
 }
 
 export function registerApis(app: FastifyInstance, services: ApiServices): void {
   const { identity, registry } = services;
-  requireSigV4(app, {
+  requireApiAuth(app, {
     secretOf: (id) => identity.accessKeys.secretOf(id),
     maxSkewMs: services.maxClockSkewMs,
     now: services.now,
     logger: services.logger,
-    onRefused: () => void services.metrics.signaturesRefused++,
+    onRefused: (credential) => void (credential === 'signature' ? services.metrics.signaturesRefused++ : services.metrics.certificatesRefused++),
+    verifyPeer: (presented) => identity.verifyPeer(presented),
+    authorizeCertificate: (certificateId, sourceIp, permissions) => identity.authorizer.authorizeCertificateRequest(certificateId, sourceIp, permissions),
   });
   registerCertificateRoutes(app, identity);
   registerPolicyRoutes(app, identity);

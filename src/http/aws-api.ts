@@ -47,11 +47,38 @@ export interface RawApiRequest extends Omit<ApiRequest, 'body'> {
 }
 
 /**
- * Adds a route whose body is not a JSON request structure (the data plane's shadow documents and message
- * payloads): the handler gets the raw bytes; its result is the 200 JSON body, as with `apiRoute`.
+ * What a request asks of an IoT policy when it comes with a client certificate instead of a signature
+ * (AWS's HTTPS port 8443): `action` on `resource`, the ARN's resource part (`thing/lamp`, `topic/a/b`).
  */
-export function rawBodyRoute(app: FastifyInstance, method: HTTPMethods, url: string, handler: (request: RawApiRequest) => unknown): void {
-  addRoute(app, method, url, (body) => (Buffer.isBuffer(body) ? body : Buffer.alloc(0)), handler);
+export interface CertificatePermission {
+  action: string;
+  resource: string;
+}
+
+/** The permissions one request needs, every one of them; a route without this is SigV4-only. */
+export type CertificateAccess = (request: Pick<ApiRequest, 'params' | 'query'>) => CertificatePermission[];
+
+/** Route config read by the authentication hook (`http/api-auth`). */
+export interface ApiRouteConfig {
+  /** Health and metrics: no authentication. */
+  public?: boolean;
+  certificateAccess?: CertificateAccess;
+}
+
+/**
+ * Adds a route whose body is not a JSON request structure (the data plane's shadow documents and message
+ * payloads): the handler gets the raw bytes; its result is the 200 JSON body, as with `apiRoute`. With
+ * `certificateAccess` the route also takes requests authenticated by a client certificate, authorized by
+ * the certificate's IoT policies.
+ */
+export function rawBodyRoute(
+  app: FastifyInstance,
+  method: HTTPMethods,
+  url: string,
+  handler: (request: RawApiRequest) => unknown,
+  certificateAccess?: CertificateAccess,
+): void {
+  addRoute(app, method, url, (body) => (Buffer.isBuffer(body) ? body : Buffer.alloc(0)), handler, certificateAccess === undefined ? {} : { certificateAccess });
 }
 
 /** One route: reads the request with `readBody`, answers with the handler's result as JSON (`{}` for none). */
@@ -61,10 +88,12 @@ function addRoute<B>(
   url: string,
   readBody: (body: unknown) => B,
   handler: (request: Omit<ApiRequest, 'body'> & { body: B; requestId: string }) => unknown,
+  config: ApiRouteConfig = {},
 ): void {
   app.route({
     method,
     url,
+    config,
     handler: async (request, reply) => {
       const result = await handler({
         params: request.params as Record<string, string>,

@@ -9,6 +9,8 @@ export interface Arns {
   client(clientId: string): string;
   topic(topic: string): string;
   topicFilter(filter: string): string;
+  /** Any resource of this installation by its ARN's resource part, e.g. `thing/lamp/config`. */
+  resource(part: string): string;
   /** The certificate id in a certificate ARN of this installation, or undefined. */
   certificateIdOf(arn: string): string | undefined;
 }
@@ -23,6 +25,7 @@ export function arnsFor(region: string, account: string): Arns {
     client: (id) => iotArn(region, account, 'client', id),
     topic: (topic) => iotArn(region, account, 'topic', topic),
     topicFilter: (filter) => iotArn(region, account, 'topicfilter', filter),
+    resource: (part) => `arn:aws:iot:${region}:${account}:${part}`,
     certificateIdOf: (arn) => (arn.startsWith(certPrefix) && /^[0-9a-f]{64}$/.test(arn.slice(certPrefix.length)) ? arn.slice(certPrefix.length) : undefined),
   };
 }

@@ -110,6 +110,29 @@ export class MqttAuthorizer implements Authenticator {
     );
   }
 
+  /**
+   * An HTTPS data-plane request made with a client certificate instead of a signature: allowed when the
+   * certificate is ACTIVE and its policies allow every permission (`resource` is the ARN's resource part,
+   * e.g. `thing/lamp`). There is no client id, so `iot:ClientId` and the `iot:Connection.Thing.*`
+   * variables are unset; certificate variables and `aws:SourceIp` resolve. Not cached: a request is rare
+   * next to MQTT traffic. The caller logs the refusal.
+   */
+  authorizeCertificateRequest(certificateId: string, sourceIp: string, permissions: readonly { action: string; resource: string }[]): { allowed: true } | { allowed: false; reason: string } {
+    const { certificates, policies, arns } = this.#deps;
+    const record = certificates.get(certificateId);
+    if (record === undefined || record.status !== 'ACTIVE') return { allowed: false, reason: `certificate ${certificateId} is ${record?.status ?? 'not registered'}` };
+    const certificateArn = arns.cert(certificateId);
+    const connection = connectionVariables({ clientId: '', principal: certificateArn, certificate: certificates.info(certificateId), sourceIp, connectAttributes: [] }, this.#deps.registry);
+    const variables: VariableResolver = (name) => (name === 'iot:ClientId' || name.startsWith('iot:Connection.') ? undefined : connection(name));
+    const bound = bindVariables(policies.policiesFor(certificateArn), variables);
+    for (const { action, resource } of permissions) {
+      const arn = arns.resource(resource);
+      const decision = evaluate(bound, action, arn, variables);
+      if (!decision.allowed) return { allowed: false, reason: `${action} on ${arn}: ${describeDecision(decision)}` };
+    }
+    return { allowed: true };
+  }
+
   /** For PolicyAccess: one decision, evaluated and (when denied) reported. */
   decide(access: PolicyAccess, action: MqttAction, name: string): boolean {
     const resource = action === 'subscribe' ? this.#deps.arns.topicFilter(name) : this.#deps.arns.topic(name);

@@ -20,6 +20,8 @@
  * - A deleted shadow's version is continued by a re-creation within 48 h (§3.3 (4)).
  * - Failures of the store become `500 Internal service failure`, logged once; nothing throws out of the
  *   hook.
+ * - More than `maxInFlightPerThing` requests waiting or running for one thing (all its shadows together,
+ *   AWS's "10 in-flight per thing") are rejected at once with 429, ahead of the queued requests' answers.
  */
 
 import type { Clock } from '../core/clock.js';
@@ -31,6 +33,7 @@ import {
   processDelete,
   processGet,
   processUpdate,
+  resolveLimits,
   shadowErrors,
   type DeleteOutcome,
   type GetOutcome,
@@ -56,7 +59,12 @@ export interface ShadowServiceDeps {
   clock: Clock;
   logger: Logger;
   limits?: Partial<ShadowLimits>;
+  /** Requests waiting or running for one thing's shadows at once; more are rejected with 429 (AWS: 10). */
+  maxInFlightPerThing?: number;
 }
+
+/** AWS IoT's in-flight request limit per thing [spec §3.7]. */
+export const DEFAULT_MAX_IN_FLIGHT_PER_THING = 10;
 
 /** Where a request came from: MQTT requests get their rejections and get results published too. */
 type Origin = 'mqtt' | 'http';
@@ -66,10 +74,16 @@ type Outcome = UpdateOutcome | GetOutcome | DeleteOutcome;
 export class ShadowService {
   readonly #deps: ShadowServiceDeps;
   readonly #queue = new KeyedQueue();
+  /** thing name → its requests waiting or running. */
+  readonly #inFlight = new Map<string, number>();
+  readonly #maxInFlight: number;
+  readonly #limits: Readonly<ShadowLimits>;
   #unhook: (() => void) | undefined;
 
   constructor(deps: ShadowServiceDeps) {
     this.#deps = deps;
+    this.#maxInFlight = deps.maxInFlightPerThing ?? DEFAULT_MAX_IN_FLIGHT_PER_THING;
+    this.#limits = resolveLimits(deps.limits);
   }
 
   /** Starts answering MQTT requests. */
@@ -115,7 +129,15 @@ export class ShadowService {
   #request(address: ShadowAddress, operation: ShadowOperation, payload: RequestPayload, origin: Origin): Promise<Outcome> {
     const invalid = invalidName(address);
     if (invalid !== undefined) return Promise.resolve(rejection(invalid, undefined));
-    const key = `${address.thingName}\n${address.shadowName ?? ''}`;
+    const { thingName } = address;
+    const inFlight = this.#inFlight.get(thingName) ?? 0;
+    if (inFlight >= this.#maxInFlight) {
+      const outcome = rejection(shadowErrors.tooManyRequests, clientTokenOf(payload));
+      this.#respond(address, operation, outcome, origin);
+      return Promise.resolve(outcome);
+    }
+    this.#inFlight.set(thingName, inFlight + 1);
+    const key = `${thingName}\n${address.shadowName ?? ''}`;
     return this.#queue.run(key, async () => {
       let outcome: Outcome;
       try {
@@ -129,30 +151,32 @@ export class ShadowService {
       } catch (error) {
         this.#deps.logger.error({ err: error, thingName: address.thingName, shadowName: address.shadowName, operation }, 'publishing a shadow response failed');
       }
+      const left = (this.#inFlight.get(thingName) ?? 1) - 1;
+      if (left === 0) this.#inFlight.delete(thingName);
+      else this.#inFlight.set(thingName, left);
       return outcome;
     });
   }
 
   /** load → operate → store; the caller publishes. */
   async #execute(address: ShadowAddress, operation: ShadowOperation, payload: RequestPayload): Promise<Outcome> {
-    const { store, limits } = this.#deps;
+    const { store } = this.#deps;
+    const limits = this.#limits;
     const { thingName, shadowName } = address;
     const now = this.#deps.clock.now();
     const nowSeconds = Math.floor(now / 1000);
     const current = await store.get(thingName, shadowName);
     if (operation === 'update') {
       // Contexts are built by assignment rather than spreads: this runs for every update.
-      const context: UpdateContext = { nowSeconds };
-      if (limits !== undefined) context.limits = limits;
+      const context: UpdateContext = { nowSeconds, limits };
       const deleted = current === undefined ? await store.deleted(thingName, shadowName) : undefined;
       if (deleted !== undefined && now - deleted.deletedAt < DELETED_VERSION_MEMORY_MS) context.deletedVersion = deleted.version;
       const outcome = processUpdate(current, payload, context);
       if (outcome.ok) await store.put(thingName, shadowName, outcome.document);
       return outcome;
     }
-    const lookup: LookupContext = { nowSeconds, thingName };
+    const lookup: LookupContext = { nowSeconds, thingName, limits };
     if (shadowName !== undefined) lookup.shadowName = shadowName;
-    if (limits !== undefined) lookup.limits = limits;
     if (operation === 'get') return processGet(current, payload, lookup);
     const outcome = processDelete(current, payload, lookup);
     if (outcome.ok) await store.delete(thingName, shadowName, now);

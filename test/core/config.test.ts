@@ -52,7 +52,15 @@ const invalid: Array<[string, () => unknown, RegExp]> = [
   ['iam.serverNames not a list', () => resolveConfig({ iam: { serverNames: 'x' as never } }), /iam.serverNames must be a list/],
   ['iam.anonymousPolicy a number', () => resolveConfig({ iam: { anonymousPolicy: 3 } }), /iam.anonymousPolicy must be a policy document/],
   ['unknown iam setting', () => resolveConfig({ iam: { nope: 1 } as never }), /unknown setting "iam.nope"/],
+  ['unknown shadow setting', () => resolveConfig({ shadow: { maxSize: 1 } as never }), /unknown setting "shadow.maxSize"/],
+  ['shadow limit 0', () => resolveConfig({ shadow: { maxInFlightPerThing: 0 } }), /shadow.maxInFlightPerThing must be a whole number ≥ 1, got 0/],
+  ['shadow limit not a number', () => resolveConfig({ shadow: { maxStateBytes: '8k' as never } }), /shadow.maxStateBytes must be a whole number ≥ 1, got "8k"/],
 ];
+
+test('shadow limits default to AWS IoT\'s and merge key by key', () => {
+  assert.deepEqual(resolveConfig().shadow, { maxStateBytes: 8192, maxDepth: 6, maxInFlightPerThing: 10 });
+  assert.deepEqual(resolveConfig({ shadow: { maxDepth: 8 } }, { shadow: { maxStateBytes: 30_720 } }).shadow, { maxStateBytes: 30_720, maxDepth: 8, maxInFlightPerThing: 10 });
+});
 for (const [name, run, message] of invalid) {
   test(`invalid configuration is refused with a specific message: ${name}`, () => {
     assert.throws(run, (e: unknown) => isHakoError(e, 'CONFIG_INVALID') && message.test((e as Error).message));

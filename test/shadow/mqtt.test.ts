@@ -135,7 +135,7 @@ test('concurrent updates from two clients are serialized: versions 1..N, none lo
   const observer = await connect(t);
   assert.deepEqual(await observer.subscribe(topics.updateAccepted), [1]);
   const [a, b] = [await connect(t), await connect(t)];
-  const perClient = 15;
+  const perClient = 5; // 10 in flight at most: AWS's per-thing limit, beyond which updates get 429
   for (let i = 1; i <= perClient; i++) {
     for (const [name, client] of [['a', a], ['b', b]] as const) {
       client.send({ cmd: 'publish', topic: topics.update, payload: Buffer.from(JSON.stringify({ state: { reported: { [name]: i } }, clientToken: `${name}-${i}` })), qos: 0, retain: false, dup: false });
@@ -193,4 +193,55 @@ test('the methods for the HTTP data plane: update publishes the MQTT responses, 
   assert.deepEqual(deleted.ok ? deleted.accepted.version : undefined, 1);
   assert.equal((await expectResponse(app, topics.deleteAccepted)).version, 1);
   assert.deepEqual(await hako.shadows.listNamedShadows('rest-1'), []);
+});
+
+test('more than 10 requests in flight for one thing (all its shadows together) are rejected with 429 at once; the rest go through', async (t) => {
+  const classic = shadowTopics('busy-1');
+  const named = shadowTopics('busy-1', 'config');
+  const app = await connect(t);
+  assert.deepEqual(await app.subscribe([{ topic: '$aws/things/busy-1/shadow/#', qos: 1 }]), [1]);
+  // Published in-process in one go, so all twelve are waiting before the first is stored.
+  for (let i = 1; i <= 12; i++) {
+    const topic = i % 2 === 0 ? named.update : classic.update;
+    hako.broker.publish({ topic, payload: Buffer.from(JSON.stringify({ state: { reported: { i } }, clientToken: `burst-${i}` })), qos: 0, retain: false, properties: undefined, expiresAt: undefined, origin: undefined });
+  }
+  const answers = new Map<string, { topic: string; body: Record<string, unknown> }>();
+  while (answers.size < 12) {
+    const message = await app.receive();
+    if (!message.topic.endsWith('/accepted') && !message.topic.endsWith('/rejected')) continue;
+    const body = JSON.parse(message.payload.toString()) as Record<string, unknown>;
+    answers.set(body.clientToken as string, { topic: message.topic, body });
+  }
+  for (let i = 1; i <= 10; i++) assert.match(answers.get(`burst-${i}`)?.topic ?? '', /\/update\/accepted$/, `burst-${i} accepted`);
+  for (const i of [11, 12]) {
+    const answer = answers.get(`burst-${i}`);
+    assert.equal(answer?.topic, (i % 2 === 0 ? named : classic).updateRejected);
+    assert.deepEqual(answer?.body, { code: 429, message: 'Too Many Requests', clientToken: `burst-${i}` });
+  }
+  // Once the burst is answered the thing takes requests again.
+  await request(app, classic.update, { state: { reported: { after: true } }, clientToken: 'after-burst' });
+  let next = await app.receive();
+  while (next.topic !== classic.updateAccepted) next = await app.receive();
+  assert.equal((JSON.parse(next.payload.toString()) as { clientToken: string }).clientToken, 'after-burst');
+});
+
+test('the HTTP-facing methods count toward the same limit: the eleventh concurrent update of a thing is a 429', async () => {
+  const pending = Array.from({ length: 11 }, (_, i) => hako.shadows.update('busy-http', undefined, JSON.stringify({ state: { reported: { i } }, clientToken: `h-${i}` })));
+  const outcomes = await Promise.all(pending);
+  assert.deepEqual(outcomes.map((o) => o.ok), [...Array.from({ length: 10 }, () => true), false]);
+  const last = outcomes[10];
+  assert.ok(last !== undefined && !last.ok);
+  assert.deepEqual(last.error, { code: 429, message: 'Too Many Requests' });
+});
+
+test('shadow limits come from the configuration: a larger document size, a smaller in-flight limit', async () => {
+  const custom = await startTestHako({ shadow: { maxStateBytes: 30_720, maxInFlightPerThing: 2 } });
+  try {
+    const big = await custom.shadows.update('roomy', undefined, JSON.stringify({ state: { reported: { blob: 'x'.repeat(20 * 1024) } } }));
+    assert.equal(big.ok, true, 'a 20 KiB state fits a 30 KiB limit');
+    const outcomes = await Promise.all([1, 2, 3].map((i) => custom.shadows.update('roomy', undefined, JSON.stringify({ state: { reported: { i } } }))));
+    assert.deepEqual(outcomes.map((o) => (o.ok ? 200 : o.error.code)), [200, 200, 429]);
+  } finally {
+    await custom.close();
+  }
 });

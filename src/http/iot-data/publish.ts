@@ -24,6 +24,10 @@ export function registerPublishRoute(app: FastifyInstance, broker: Broker): void
     broker.publish(message);
     if (message.qos === 1) await new Promise<void>((resolve, reject) => broker.whenDurable((error) => (error === undefined ? resolve() : reject(error))));
     return { message: 'OK', traceId: request.requestId };
+  }, ({ params, query }) => {
+    // As over MQTT: iot:Publish on the topic, and iot:RetainPublish too for a retained message.
+    const resource = `topic/${params['*'] ?? ''}`;
+    return query.retain === 'true' ? [{ action: 'iot:Publish', resource }, { action: 'iot:RetainPublish', resource }] : [{ action: 'iot:Publish', resource }];
   });
 }
 

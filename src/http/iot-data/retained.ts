@@ -30,7 +30,7 @@ export function registerRetainedRoutes(app: FastifyInstance, broker: Broker): vo
       lastModifiedTime: lastModified,
       ...(userProperties === undefined ? {} : { userProperties: Buffer.from(userPropertiesJson(userProperties)).toString('base64') }),
     };
-  });
+  }, ({ params }) => [{ action: 'iot:GetRetainedMessage', resource: `topic/${params['*'] ?? ''}` }]);
 
   rawBodyRoute(app, 'GET', '/retainedMessage', ({ query }) => {
     const page = pageOf(broker.retainedMessages(), (entry) => entry.message.topic, query.nextToken, optionalInteger(query.maxResults, 'maxResults'), MAX_RESULTS);
@@ -38,5 +38,5 @@ export function registerRetainedRoutes(app: FastifyInstance, broker: Broker): vo
       retainedTopics: page.items.map(({ message, lastModified }) => ({ topic: message.topic, payloadSize: message.payload.length, qos: message.qos, lastModifiedTime: lastModified })),
       ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
     };
-  });
+  }, () => [{ action: 'iot:ListRetainedMessages', resource: '*' }]); // AWS: resource `*` [spec §5.3]
 }

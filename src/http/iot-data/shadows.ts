@@ -14,7 +14,7 @@ import { pageOf } from '../../core/paging.js';
 import { restExceptionName, type ShadowError } from '../../shadow/document/index.js';
 import type { ShadowService } from '../../shadow/service.js';
 import { isValidThingName } from '../../shadow/topics.js';
-import { optionalInteger, rawBodyRoute } from '../aws-api.js';
+import { optionalInteger, rawBodyRoute, type CertificateAccess } from '../aws-api.js';
 
 /** ListNamedShadowsForThing page size when none is asked for; AWS documents neither a default nor a maximum. */
 const DEFAULT_PAGE_SIZE = 100;
@@ -22,9 +22,9 @@ const MAX_PAGE_SIZE = 1000;
 
 export function registerShadowRoutes(app: FastifyInstance, shadows: ShadowService, now: () => number): void {
   const path = '/things/:thingName/shadow';
-  rawBodyRoute(app, 'GET', path, async ({ params, query }) => answer(await shadows.get(thingOf(params), query.name)));
-  rawBodyRoute(app, 'POST', path, async ({ params, query, body }) => answer(await shadows.update(thingOf(params), query.name, body)));
-  rawBodyRoute(app, 'DELETE', path, async ({ params, query }) => answer(await shadows.delete(thingOf(params), query.name)));
+  rawBodyRoute(app, 'GET', path, async ({ params, query }) => answer(await shadows.get(thingOf(params), query.name)), shadowAccess('iot:GetThingShadow'));
+  rawBodyRoute(app, 'POST', path, async ({ params, query, body }) => answer(await shadows.update(thingOf(params), query.name, body)), shadowAccess('iot:UpdateThingShadow'));
+  rawBodyRoute(app, 'DELETE', path, async ({ params, query }) => answer(await shadows.delete(thingOf(params), query.name)), shadowAccess('iot:DeleteThingShadow'));
 
   rawBodyRoute(app, 'GET', '/api/things/shadow/ListNamedShadowsForThing/:thingName', async ({ params, query }) => {
     const thingName = thingOf(params);
@@ -32,7 +32,12 @@ export function registerShadowRoutes(app: FastifyInstance, shadows: ShadowServic
     const pageSize = optionalInteger(query.pageSize, 'pageSize') ?? DEFAULT_PAGE_SIZE;
     const page = pageOf(await shadows.listNamedShadows(thingName), (name) => name, query.nextToken, pageSize, MAX_PAGE_SIZE);
     return { results: page.items, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }), timestamp: Math.floor(now() / 1000) };
-  });
+  }, ({ params }) => [{ action: 'iot:ListNamedShadowsForThing', resource: `thing/${thingOf(params)}` }]);
+}
+
+/** A device's certificate policy names the shadow as `thing/<thing>` (classic) or `thing/<thing>/<shadow>` [spec §5.3]. */
+function shadowAccess(action: string): CertificateAccess {
+  return ({ params, query }) => [{ action, resource: query.name === undefined ? `thing/${thingOf(params)}` : `thing/${thingOf(params)}/${query.name}` }];
 }
 
 function thingOf(params: Readonly<Record<string, string>>): string {

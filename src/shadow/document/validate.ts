@@ -18,7 +18,10 @@ import type { JsonObject, JsonValue, ParseResult, ShadowError, ShadowLimits, Sha
 export const DEFAULT_SHADOW_LIMITS: Readonly<ShadowLimits> = Object.freeze({ maxStateBytes: 8192, maxDepth: 6, maxClientTokenBytes: 64 });
 
 export function resolveLimits(limits?: Partial<ShadowLimits>): Readonly<ShadowLimits> {
-  return limits === undefined ? DEFAULT_SHADOW_LIMITS : { ...DEFAULT_SHADOW_LIMITS, ...limits };
+  if (limits === undefined) return DEFAULT_SHADOW_LIMITS;
+  // Already complete (the shadow service resolves its limits once): no copy on every request.
+  if (limits.maxStateBytes !== undefined && limits.maxDepth !== undefined && limits.maxClientTokenBytes !== undefined) return limits as ShadowLimits;
+  return { ...DEFAULT_SHADOW_LIMITS, ...limits };
 }
 
 /** A request payload as it arrives: MQTT payload bytes or an HTTP body. */
