@@ -1,0 +1,60 @@
+/**
+ * @module test/functions/environment-helpers — function code written to temporary directories, and
+ * execution environments over it that the test disposes of.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { ExecutionEnvironment, type EnvironmentSpec, type InvokeResult } from '../../src/functions/environment.js';
+
+/** Writes `files` (relative path → source) into a fresh directory, removed after the test. */
+export function functionCode(t: TestContext, files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hako-fn-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const [name, source] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), source);
+  }
+  return dir;
+}
+
+let environments = 0;
+
+export async function environmentFor(t: TestContext, codeDir: string, handler: string, spec: Partial<EnvironmentSpec> = {}): Promise<ExecutionEnvironment> {
+  const tmpDir = mkdtempSync(path.join(tmpdir(), 'hako-fn-tmp-'));
+  const environment = await ExecutionEnvironment.create({
+    functionName: 'contract-fn',
+    version: '$LATEST',
+    codeDir,
+    handler,
+    memoryMB: 256,
+    timeoutSeconds: 3,
+    variables: {},
+    region: 'us-east-1',
+    tmpDir,
+    logStreamName: `2026/12/01/[$LATEST]${String(++environments).padStart(32, '0')}`,
+    ...spec,
+  });
+  t.after(async () => {
+    await environment.dispose();
+    rmSync(tmpDir, { recursive: true, force: true });
+  });
+  return environment;
+}
+
+let requests = 0;
+
+export function invoke(environment: ExecutionEnvironment, event: unknown = {}, options: { clientContext?: string } = {}): Promise<InvokeResult> {
+  return environment.invoke({
+    requestId: `req-${++requests}-0000-0000-0000-000000000000`,
+    payload: Buffer.from(JSON.stringify(event)),
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:contract-fn',
+    ...options,
+  });
+}
+
+/** The result parsed as JSON. */
+export function body(result: InvokeResult): Record<string, unknown> {
+  return JSON.parse(result.payload.toString()) as Record<string, unknown>;
+}
