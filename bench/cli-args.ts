@@ -17,6 +17,10 @@ export interface BenchOptions {
   /** Latency scenario rate override in msg/s (0 = half the slowest QoS 1 pairs throughput). */
   rate: number;
   connections: number;
+  /** Shadow scenarios: things, each updating its own shadow. */
+  shadowThings: number;
+  /** Shadow scenarios: updates per thing awaiting their answer. */
+  shadowInFlight: number;
   /** Measurements per (scenario, broker); the report keeps the median. */
   repeat: number;
   json: boolean;
@@ -35,6 +39,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --protocol 4|5      MQTT 3.1.1 (4) or 5.0 (5) (default 4)
   --rate N            latency scenario rate in msg/s (default: half the slowest QoS 1 pairs throughput)
   --connections N     idle connections for the RSS scenario (default 8000)
+  --shadow-things N   shadow scenarios: things, each updating its own shadow (default 100)
+  --shadow-in-flight N  shadow scenarios: updates per thing awaiting their answer (default 1)
   --repeat N          measure each (scenario, broker) N times and report the median (default 1)
   --json              print the results as JSON instead of markdown
   --help              this text
@@ -54,6 +60,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       protocol: { type: 'string', default: '4' },
       rate: { type: 'string', default: '0' },
       connections: { type: 'string', default: '8000' },
+      'shadow-things': { type: 'string', default: '100' },
+      'shadow-in-flight': { type: 'string', default: '1' },
       repeat: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -72,6 +80,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     protocol,
     rate: positive(values.rate, '--rate', true),
     connections: Math.round(positive(values.connections, '--connections')),
+    shadowThings: Math.round(positive(values['shadow-things'], '--shadow-things')),
+    shadowInFlight: Math.round(positive(values['shadow-in-flight'], '--shadow-in-flight')),
     repeat: Math.round(positive(values.repeat, '--repeat')),
     json: values.json,
     help: values.help,

@@ -2,7 +2,7 @@
  * @module bench/report — renders a BenchReport as one side-by-side markdown table, a CPU table and
  * notes, or as JSON.
  */
-import type { IdleResult, ThroughputResult, TlsConnectResult } from './load/config.js';
+import type { IdleResult, LoadResult, ShadowResult, ThroughputResult } from './load/config.js';
 import type { BenchReport, Outcome, ScenarioReport } from './runner.js';
 
 /** A rendered cell and the number ratios are computed from (null when failed or not verified). */
@@ -47,6 +47,7 @@ export function renderMarkdown(report: BenchReport): string {
     }
     for (const name of names) notes.push(...notesFor(scenario, name));
   }
+  notes.push(...skippedNotes(report));
   const out = [summaryLine(report), '', ...lines];
   const cpu = renderCpuTable(report);
   if (cpu.length > 0) {
@@ -63,7 +64,8 @@ function summaryLine(report: BenchReport): string {
     `hako bench, ${report.startedAt}: ${machine.cpus} × ${machine.model}, Node ${machine.node}, MQTT level ` +
     `${o.protocol}, ${o.seconds} s measured after ${o.warmupSeconds} s warm-up` +
     `${o.repeat > 1 ? ` (median of ${o.repeat})` : ''}, QoS 1 window ${o.window}, end-to-end window ` +
-    `${o.endToEndWindow}; took ${report.elapsedSeconds} s. Ratios > 1 favour hako for msg/s and connections/s, < 1 otherwise.`
+    `${o.endToEndWindow}; took ${report.elapsedSeconds} s. Ratios > 1 favour hako for msg/s, connections/s and updates/s, ` +
+    '< 1 otherwise.'
   );
 }
 
@@ -82,6 +84,13 @@ function rowsFor(scenario: ScenarioReport): Row[] {
       { label: `${scenario.title}: p50 setup time (ms)`, cell: (o) => latencyCell(o, 'p50Ms') },
       { label: `${scenario.title}: p99 setup time (ms)`, cell: (o) => latencyCell(o, 'p99Ms') },
       { label: `${scenario.title}: broker CPU per connection (ms)`, cell: cpuPerConnectionCell },
+    ];
+  }
+  if (scenario.kind === 'shadow') {
+    return [
+      { label: `${scenario.title} (accepted updates/s)`, cell: shadowRateCell },
+      { label: `${scenario.title}: p50 / p90 / p99 / max to accepted (ms)`, cell: shadowLatencyCell },
+      { label: `${scenario.title}: broker CPU per update (µs)`, cell: cpuPerUpdateCell },
     ];
   }
   const connections = Object.values(scenario.outcomes).flatMap((o) =>
@@ -117,6 +126,31 @@ function cpuPerConnectionCell(outcome: Outcome | undefined): Cell {
   return { text: value.toFixed(2) + (r.ok ? '' : ' ✗'), value: r.ok ? value : null };
 }
 
+function shadowRateCell(outcome: Outcome | undefined): Cell {
+  const r = shadowOf(outcome);
+  if (r === null) return failedCell(outcome);
+  return { text: formatCount(r.updatesPerSec) + (r.ok ? '' : ' ✗'), value: r.ok ? r.updatesPerSec : null };
+}
+
+/** Four figures in one cell, so a shadow scenario takes three rows, not six; no ratio. */
+function shadowLatencyCell(outcome: Outcome | undefined): Cell {
+  const r = shadowOf(outcome);
+  if (r === null) return failedCell(outcome);
+  if (r.latency.count === 0) return { text: r.ok ? '—' : '— ✗', value: null };
+  const { p50Ms, p90Ms, p99Ms, maxMs } = r.latency;
+  const text = [p50Ms, p90Ms, p99Ms, maxMs].map((ms) => ms.toFixed(ms < 10 ? 2 : 1)).join(' / ');
+  return { text: text + (r.ok ? '' : ' ✗'), value: null };
+}
+
+/** The broker's CPU time per accepted update: what one update costs it, whatever the bottleneck. */
+function cpuPerUpdateCell(outcome: Outcome | undefined): Cell {
+  const r = shadowOf(outcome);
+  if (r === null) return failedCell(outcome);
+  if (r.updatesPerSec === 0) return { text: r.ok ? '—' : '— ✗', value: null }; // nothing accepted to divide by
+  const value = (r.cpu.brokerPct * 10_000) / r.updatesPerSec;
+  return { text: value.toFixed(0) + (r.ok ? '' : ' ✗'), value: r.ok ? value : null };
+}
+
 function latencyCell(outcome: Outcome | undefined, key: 'p50Ms' | 'p99Ms'): Cell {
   const r = timedOf(outcome);
   if (r === null) return failedCell(outcome);
@@ -140,8 +174,12 @@ function throughputOf(outcome: Outcome | undefined): ThroughputResult | null {
   return outcome?.ok === true && outcome.result.kind === 'throughput' ? outcome.result : null;
 }
 
+function shadowOf(outcome: Outcome | undefined): ShadowResult | null {
+  return outcome?.ok === true && outcome.result.kind === 'shadow' ? outcome.result : null;
+}
+
 /** A result with a measurement window: latencies and CPU shares. */
-function timedOf(outcome: Outcome | undefined): ThroughputResult | TlsConnectResult | null {
+function timedOf(outcome: Outcome | undefined): Exclude<LoadResult, IdleResult> | null {
   return outcome?.ok === true && outcome.result.kind !== 'idle' ? outcome.result : null;
 }
 
@@ -162,6 +200,18 @@ function notesFor(scenario: ScenarioReport, name: string): string[] {
     notes.push(`${name}, ${scenario.id}${what}: ${r.negotiated}`);
   }
   return notes;
+}
+
+/** One note per broker and reason, naming every scenario it was left out of, e.g. `mosquitto: no Device Shadow (— in shadow-mqtt, shadow-http)`. */
+function skippedNotes(report: BenchReport): string[] {
+  const scenariosByNote = new Map<string, string[]>();
+  for (const scenario of report.scenarios) {
+    for (const [name, reason] of Object.entries(scenario.skipped)) {
+      const key = `${name}: ${reason}`;
+      scenariosByNote.set(key, [...(scenariosByNote.get(key) ?? []), scenario.id]);
+    }
+  }
+  return [...scenariosByNote].map(([note, ids]) => `${note} (— in ${ids.join(', ')})`);
 }
 
 function renderCpuTable(report: BenchReport): string[] {

@@ -5,12 +5,12 @@
  * process (bench/measure.ts), so no run inherits another's heap, queues or sockets.
  */
 import os from 'node:os';
-import { TLS_BROKER_NAMES, type BrokerHandle } from './brokers/index.js';
+import { SHADOW_BROKER_NAMES, TLS_BROKER_NAMES, type BrokerHandle } from './brokers/index.js';
 import type { BenchOptions } from './cli-args.js';
 import { ensureOpenFileLimit } from './fd-limit.js';
-import type { IdleLoad, LoadConfig, ThroughputLoad, TlsConnectLoad } from './load/config.js';
+import type { IdleLoad, LoadConfig, ShadowEndpoint, ShadowLoad, ThroughputLoad, TlsConnectLoad } from './load/config.js';
 import { Measurer, type KeyFigure, type Outcome } from './measure.js';
-import { SCENARIOS, type Scenario, type ThroughputScenario, type TlsConnectScenario } from './scenarios.js';
+import { SCENARIOS, type Scenario, type ShadowScenario, type ThroughputScenario, type TlsConnectScenario } from './scenarios.js';
 
 export type { Outcome } from './measure.js';
 
@@ -21,6 +21,8 @@ export interface ScenarioReport {
   /** Latency scenario: the fixed total publish rate used, msg/s. */
   rate?: number;
   outcomes: Record<string, Outcome>;
+  /** Brokers in the run that this scenario does not apply to, and why (their cells read —). */
+  skipped: Record<string, string>;
 }
 
 export interface BenchReport {
@@ -51,7 +53,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
   }
 
   for (const scenario of SCENARIOS.filter((s) => opts.scenarios.includes(s.id))) {
-    const report: ScenarioReport = { id: scenario.id, title: scenario.title, kind: scenario.kind, outcomes: {} };
+    const report: ScenarioReport = { id: scenario.id, title: titleOf(scenario, opts), kind: scenario.kind, outcomes: {}, skipped: {} };
     let rate = 0;
     if (scenario.kind === 'latency') {
       const basis = reports.find((r) => r.id === scenario.basis.id);
@@ -62,17 +64,22 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
       log(`[${scenario.id}] fixed rate ${rate} msg/s (${why})`);
     }
     for (const name of opts.brokers) {
-      // Brokers without a TLS setup in the bench (hako-policy) have no cell in the TLS row.
-      if (scenario.kind === 'tls-connect' && !TLS_BROKER_NAMES.includes(name)) continue;
+      const skip = skipReason(scenario, name);
+      if (skip !== undefined) {
+        report.skipped[name] = skip;
+        log(`[${scenario.id}] ${name}: skipped (${skip})`);
+        continue;
+      }
       const configure = (broker: BrokerHandle): LoadConfig => {
         if (scenario.kind === 'idle') return idleConfig(opts, broker);
         if (scenario.kind === 'tls-connect') return tlsConnectConfig(opts, scenario, broker);
+        if (scenario.kind === 'shadow') return shadowConfig(opts, scenario, broker);
         return throughputConfig(opts, scenario.kind === 'latency' ? scenario.basis : scenario, broker, rate);
       };
       const start = scenario.kind === 'tls-connect' ? { tlsClients: scenario.concurrency } : {};
       const outcome = await measurer.measure(name, configure, keyOf(scenario), start);
       report.outcomes[name] = outcome;
-      log(`[${scenario.id}] ${name}: ${describe(outcome)}`);
+      log(`[${scenario.id}] ${name}: ${describeOutcome(outcome)}`);
     }
     reports.push(report);
   }
@@ -86,6 +93,18 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     brokers: opts.brokers.map((name) => ({ name, label: measurer.labels.get(name) ?? name })),
     scenarios: reports,
   };
+}
+
+/** Why `name` has no cell in `scenario`'s rows, or undefined when it has one. */
+function skipReason(scenario: Scenario, name: string): string | undefined {
+  if (scenario.kind === 'tls-connect' && !TLS_BROKER_NAMES.includes(name)) return 'no TLS setup in the bench';
+  if (scenario.kind === 'shadow' && !SHADOW_BROKER_NAMES.includes(name)) return 'no Device Shadow';
+  return undefined;
+}
+
+export function titleOf(scenario: Scenario, opts: BenchOptions): string {
+  if (scenario.kind !== 'shadow') return scenario.title;
+  return `${scenario.title}, ${opts.shadowThings} things × ${opts.shadowInFlight} in flight`;
 }
 
 function throughputConfig(
@@ -141,11 +160,31 @@ function tlsConnectConfig(opts: BenchOptions, s: TlsConnectScenario, broker: Bro
   };
 }
 
-/** What --repeat takes the median of: msg/s, p99 latency, RSS, or connections/s. */
+export function shadowConfig(opts: BenchOptions, s: ShadowScenario, broker: BrokerHandle): ShadowLoad {
+  return {
+    kind: 'shadow',
+    endpoint: shadowEndpoint(opts, s, broker),
+    brokerPid: broker.pid,
+    things: opts.shadowThings,
+    inFlight: opts.shadowInFlight,
+    warmupMs: opts.warmupSeconds * 1000,
+    durationMs: opts.seconds * 1000,
+    drainMs: 5000,
+  };
+}
+
+function shadowEndpoint(opts: BenchOptions, s: ShadowScenario, broker: BrokerHandle): ShadowEndpoint {
+  if (s.transport === 'mqtt') return { kind: 'mqtt', port: broker.port, protocol: opts.protocol };
+  if (broker.http === undefined) throw new Error(`${broker.name} was started without an HTTP data plane`);
+  return { kind: 'http', ...broker.http };
+}
+
+/** What --repeat takes the median of: msg/s, p99 latency, RSS, connections/s or updates/s. */
 function keyOf(scenario: Scenario): KeyFigure {
   return (r) => {
     if (r.kind === 'idle') return r.rssAfterKiB;
     if (r.kind === 'tls-connect') return r.connectsPerSec;
+    if (r.kind === 'shadow') return r.updatesPerSec;
     return scenario.kind === 'latency' ? r.latency.p99Ms : r.deliveredPerSec;
   };
 }
@@ -159,7 +198,7 @@ function latencyRate(basis: ScenarioReport | undefined): number {
 }
 
 /** One progress line for stderr. */
-function describe(outcome: Outcome): string {
+export function describeOutcome(outcome: Outcome): string {
   if (!outcome.ok) return `failed: ${outcome.error}`;
   const r = outcome.result;
   const samples = outcome.samples.length > 1 ? ` (median of ${outcome.samples.join(', ')})` : '';
@@ -172,6 +211,14 @@ function describe(outcome: Outcome): string {
     return (
       `${r.connectsPerSec} connections/s, setup p50 ${r.latency.p50Ms} ms, p99 ${r.latency.p99Ms} ms, cpu broker ` +
       `${r.cpu.brokerPct}% load ${r.cpu.loadPct}% other ${r.cpu.otherPct}%, ${r.negotiated} — ${verdict}${samples}`
+    );
+  }
+  if (r.kind === 'shadow') {
+    const verdict = r.ok ? 'ok' : `PROBLEMS: ${r.problems.join('; ')}`;
+    const { p50Ms, p90Ms, p99Ms, maxMs } = r.latency;
+    return (
+      `${r.updatesPerSec} updates/s accepted, latency p50 ${p50Ms} ms, p90 ${p90Ms} ms, p99 ${p99Ms} ms, max ${maxMs} ms, ` +
+      `rejected ${r.rejected}, cpu broker ${r.cpu.brokerPct}% load ${r.cpu.loadPct}% other ${r.cpu.otherPct}% — ${verdict}${samples}`
     );
   }
   const verdict = r.ok ? (r.lost > 0 ? `lost ${r.lost}` : 'ok') : `PROBLEMS: ${r.problems.join('; ')}`;

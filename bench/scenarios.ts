@@ -5,7 +5,8 @@
  * subscribers. The latency scenario paces QoS 1 pairs at a fixed rate (half the slowest broker's QoS 1
  * pairs throughput from the same run). The idle scenario measures broker memory per open connection.
  * The tls-connect scenario measures how many MQTT-over-TLS connections (client certificates, ECDSA P-256)
- * a broker sets up per second.
+ * a broker sets up per second. The shadow scenarios measure Device Shadow updates per second over MQTT
+ * and over the HTTP data plane; only hako has a Device Shadow, so they run only the hako family.
  */
 import type { QoS } from './load/packets.js';
 import type { Topology } from './load/config.js';
@@ -42,7 +43,15 @@ export interface TlsConnectScenario {
   concurrency: number;
 }
 
-export type Scenario = ThroughputScenario | LatencyScenario | IdleScenario | TlsConnectScenario;
+export interface ShadowScenario {
+  kind: 'shadow';
+  id: string;
+  /** Without the shape: things and updates in flight come from the command line (runner.ts adds them). */
+  title: string;
+  transport: 'mqtt' | 'http';
+}
+
+export type Scenario = ThroughputScenario | LatencyScenario | IdleScenario | TlsConnectScenario | ShadowScenario;
 
 const PAIRS = 4;
 const TLS_SLOTS = 16;
@@ -70,6 +79,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { kind: 'latency', id: 'latency', title: `QoS 1 latency, ${PAIRS} pairs at a fixed rate`, basis: qos1Pairs },
   { kind: 'idle', id: 'idle', title: 'broker RSS with idle connections' },
   { kind: 'tls-connect', id: 'tls-connect', title: `TLS connection setup, ${TLS_SLOTS} in flight`, concurrency: TLS_SLOTS },
+  { kind: 'shadow', id: 'shadow-mqtt', title: 'Device Shadow updates over MQTT', transport: 'mqtt' },
+  { kind: 'shadow', id: 'shadow-http', title: 'Device Shadow updates over HTTP', transport: 'http' },
 ];
 
 export const SCENARIO_IDS = SCENARIOS.map((s) => s.id);

@@ -16,6 +16,15 @@ export interface TlsEndpoint {
   readonly clients: readonly TlsClientCredentials[];
 }
 
+/** hako's HTTP data plane and the access key its API requests are signed with (SigV4). */
+export interface HttpEndpoint {
+  readonly port: number;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** The region hako runs as, for the signature's credential scope. */
+  readonly region: string;
+}
+
 export interface BrokerHandle {
   /** Broker name as given on the command line. */
   readonly name: string;
@@ -26,6 +35,8 @@ export interface BrokerHandle {
   readonly pid: number;
   /** Present when the broker was started with `tlsClients`. */
   readonly tls?: TlsEndpoint | undefined;
+  /** hako's HTTP data plane (hako-family brokers only: the others have no Device Shadow). */
+  readonly http?: HttpEndpoint | undefined;
   /** Stops the broker and removes its temporary files. */
   stop(): Promise<void>;
 }

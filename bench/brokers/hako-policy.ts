@@ -11,15 +11,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrokerHandle } from './broker-handle.js';
-import { hakoVersion, startHakoVariant } from './hako.js';
+import { HAKO_REGION, hakoVersion, startHakoVariant } from './hako.js';
 
-const ARN = 'arn:aws:iot:us-east-1:000000000000';
+const ARN = `arn:aws:iot:${HAKO_REGION}:000000000000`;
 
-/** Every bench topic is under `hako-bench/`; client ids start with `hb-`. */
+/**
+ * Every bench topic is under `hako-bench/`; client ids start with `hb-`, except the shadow scenarios'
+ * things `bench-<i>`, which use only their own shadow topics, as a device does.
+ */
 export const benchPolicy = {
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'ConnectAsFleetMember', Effect: 'Allow', Action: 'iot:Connect', Resource: `${ARN}:client/hb-*` },
+    { Sid: 'ConnectAsFleetMember', Effect: 'Allow', Action: 'iot:Connect', Resource: [`${ARN}:client/hb-*`, `${ARN}:client/bench-*`] },
     {
       Sid: 'Telemetry',
       Effect: 'Allow',

@@ -6,7 +6,7 @@ import { startHako } from './hako.js';
 import { startHakoWithPolicy } from './hako-policy.js';
 import { startMosquitto } from './mosquitto.js';
 
-export type { BrokerHandle, BrokerStarter, StartOptions, TlsClientCredentials, TlsEndpoint } from './broker-handle.js';
+export type { BrokerHandle, BrokerStarter, HttpEndpoint, StartOptions, TlsClientCredentials, TlsEndpoint } from './broker-handle.js';
 
 export const BROKERS: Readonly<Record<string, BrokerStarter>> = {
   hako: startHako,
@@ -20,3 +20,6 @@ export const BROKER_NAMES = Object.keys(BROKERS);
 
 /** Brokers whose starters honour `tlsClients`: the ones the tls-connect scenario runs. */
 export const TLS_BROKER_NAMES: readonly string[] = ['hako', 'mosquitto', 'aedes', 'forwarder'];
+
+/** Brokers with hako's Device Shadow service: the ones the shadow scenarios run. */
+export const SHADOW_BROKER_NAMES: readonly string[] = ['hako', 'hako-policy'];

@@ -73,7 +73,26 @@ export interface TlsConnectLoad {
   durationMs: number;
 }
 
-export type LoadConfig = ThroughputLoad | IdleLoad | TlsConnectLoad;
+/** Where shadow updates go: hako's MQTT port, or its HTTP data plane with a key to sign with. */
+export type ShadowEndpoint =
+  | { kind: 'mqtt'; port: number; protocol: ProtocolLevel }
+  | { kind: 'http'; port: number; accessKeyId: string; secretAccessKey: string; region: string };
+
+export interface ShadowLoad {
+  kind: 'shadow';
+  endpoint: ShadowEndpoint;
+  brokerPid: number;
+  /** Things `bench-0` … `bench-<things − 1>`, one connection (MQTT) or request stream (HTTP) each. */
+  things: number;
+  /** Updates per thing sent and not yet answered; the next goes out when one is answered. */
+  inFlight: number;
+  warmupMs: number;
+  durationMs: number;
+  /** How long to wait after sending stops for the updates still in flight to be answered. */
+  drainMs: number;
+}
+
+export type LoadConfig = ThroughputLoad | IdleLoad | TlsConnectLoad | ShadowLoad;
 
 export interface ThroughputResult {
   kind: 'throughput';
@@ -128,7 +147,29 @@ export interface TlsConnectResult {
   cpu: ThroughputResult['cpu'];
 }
 
-export type LoadResult = ThroughputResult | IdleResult | TlsConnectResult;
+export interface ShadowResult {
+  kind: 'shadow';
+  transport: ShadowEndpoint['kind'];
+  things: number;
+  inFlight: number;
+  /** Updates accepted per second, over the measurement window. */
+  updatesPerSec: number;
+  /** Publish (MQTT) or request (HTTP) → accepted, for the updates accepted in the window. */
+  latency: LatencySummary;
+  /** Over the whole run, warm-up and drain included. */
+  sent: number;
+  accepted: number;
+  /** Answered on `…/update/rejected` (MQTT) or with a status other than 200 (HTTP). */
+  rejected: number;
+  /** Sent but not answered by the end of the drain, or lost with a failed connection. */
+  unanswered: number;
+  /** False on any rejection, unanswered update or connection failure. */
+  ok: boolean;
+  problems: string[];
+  cpu: ThroughputResult['cpu'];
+}
+
+export type LoadResult = ThroughputResult | IdleResult | TlsConnectResult | ShadowResult;
 
 /** Parent → worker. */
 export interface RunMessage {

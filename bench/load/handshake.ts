@@ -10,8 +10,8 @@ export interface HandshakeOptions {
   port: number;
   clientId: string;
   protocol: ProtocolLevel;
-  /** Subscribe to this filter after CONNACK. */
-  subscribe?: { filter: string; qos: QoS };
+  /** Subscribe to these filters (one SUBSCRIBE) after CONNACK. */
+  subscribe?: { filters: readonly string[]; qos: QoS };
   timeoutMs: number;
 }
 
@@ -65,12 +65,17 @@ export function openSession(opts: HandshakeOptions): Promise<OpenSession> {
         if (code !== 0) return fail(`CONNACK refused with code 0x${code.toString(16)}${connackReason(code)}`);
         if (opts.subscribe === undefined) return false;
         stage = 'suback';
-        socket.write(encodeSubscribe(opts.subscribe.filter, opts.subscribe.qos, opts.protocol));
+        socket.write(encodeSubscribe(opts.subscribe.filters, opts.subscribe.qos, opts.protocol));
         return true;
       }
       if (stage === 'suback' && type === SUBACK) {
-        const granted = buf[end - 1] ?? 0x80;
-        return granted >= 0x80 ? fail(`SUBACK refused with code 0x${granted.toString(16)}`) : false;
+        // One return code per filter, at the end of the packet in both 3.1.1 and 5.0.
+        const count = opts.subscribe?.filters.length ?? 1;
+        for (let i = end - count; i < end; i++) {
+          const granted = i >= start ? (buf[i] ?? 0x80) : 0x80;
+          if (granted >= 0x80) return fail(`SUBACK refused with code 0x${granted.toString(16)}`);
+        }
+        return false;
       }
       return fail(`unexpected packet type ${type} while waiting for ${stage.toUpperCase()}`);
     });

@@ -23,9 +23,9 @@ export function encodeConnect(clientId: string, protocol: ProtocolLevel): Buffer
   );
 }
 
-export function encodeSubscribe(filter: string, qos: QoS, protocol: ProtocolLevel): Buffer {
+export function encodeSubscribe(filters: readonly string[], qos: QoS, protocol: ProtocolLevel): Buffer {
   return mqttPacket.generate(
-    { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos }] },
+    { cmd: 'subscribe', messageId: 1, subscriptions: filters.map((topic) => ({ topic, qos })) },
     { protocolVersion: protocol },
   );
 }

@@ -25,12 +25,12 @@ export async function runThroughput(cfg: ThroughputLoad): Promise<ThroughputResu
   });
   const topicOf = (i: number): string => (cfg.topology === 'pairs' ? `hako-bench/pair/${i}` : 'hako-bench/shared');
   const tag = `${process.pid}-${Date.now().toString(36)}`;
-  const connect = (clientId: string, subscribe?: { filter: string; qos: QoS }): Promise<OpenSession> =>
+  const connect = (clientId: string, subscribe?: { filters: string[]; qos: QoS }): Promise<OpenSession> =>
     openSession({ port: cfg.port, clientId, protocol: cfg.protocol, timeoutMs: HANDSHAKE_TIMEOUT_MS, subscribe });
 
   const subscriberSessions = await Promise.all(
     Array.from({ length: cfg.subscribers }, (_, i) =>
-      connect(`hb-sub-${i}-${tag}`, { filter: topicOf(i), qos: cfg.qos }),
+      connect(`hb-sub-${i}-${tag}`, { filters: [topicOf(i)], qos: cfg.qos }),
     ),
   );
   const subscribers = subscriberSessions.map((session) => new Subscriber(session, ctx));

@@ -6,6 +6,7 @@
  */
 import type { LoadResult, RunMessage, WorkerMessage } from './config.js';
 import { runIdle } from './idle-run.js';
+import { runShadow } from './shadow-run.js';
 import { runThroughput } from './throughput-run.js';
 import { runTlsConnect } from './tls-connect-run.js';
 
@@ -19,7 +20,13 @@ process.once('disconnect', () => process.exit(1));
 process.once('message', (message: RunMessage) => {
   const { config } = message;
   const run: Promise<LoadResult> =
-    config.kind === 'idle' ? runIdle(config) : config.kind === 'tls-connect' ? runTlsConnect(config) : runThroughput(config);
+    config.kind === 'idle'
+      ? runIdle(config)
+      : config.kind === 'tls-connect'
+        ? runTlsConnect(config)
+        : config.kind === 'shadow'
+          ? runShadow(config)
+          : runThroughput(config);
   run.then(
     (result) => reply({ type: 'result', result }),
     (err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
