@@ -16,6 +16,7 @@ import { openConnection } from './mqtt/connection.js';
 import { createTcpServer } from './mqtt/transport/tcp.js';
 import { attachWebSocket } from './mqtt/transport/websocket.js';
 import { createHttpServer } from './http/server.js';
+import { startFunctions, type Functions } from './functions/index.js';
 import { WalCheckpointer } from './store/checkpointer.js';
 import { openSqlite, type Database } from './store/sqlite.js';
 import { SqliteSessionStore } from './mqtt/session/sqlite-session-store.js';
@@ -52,6 +53,8 @@ export interface RunningHako {
   readonly registry: Registry;
   /** The Device Shadow service (MQTT requests are answered through hooks; HTTP calls its methods). */
   readonly shadows: ShadowService;
+  /** Lambda-compatible functions: registry, environments, invoker, logs. */
+  readonly functions: Functions;
   /** Drains connections, flushes state, closes stores. */
   stop(): Promise<void>;
 }
@@ -137,6 +140,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   const registry = new Registry({ records: stores.records, clock, changes, thingArn: arns.thing });
   let identity: Identity;
   let shadowStore: RecordShadowStore;
+  let functions: Functions;
   try {
     await registry.start();
     shadowStore = await RecordShadowStore.open(stores.records);
@@ -153,6 +157,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       clock,
       logger,
     });
+    functions = await startFunctions({ dataDir: config.dataDir, records: stores.records, region: config.region, account: config.account, clock, logger: logger.child({ component: 'functions' }) });
   } catch (error) {
     await stores.close();
     throw error;
@@ -240,6 +245,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     identity,
     registry,
     shadows,
+    functions,
     broker,
     logger: logger.child({ component: 'http' }),
     now: () => clock.now(),
@@ -256,6 +262,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     const listenersClosed = Promise.all([tcp, tls, https].map((server) => (server?.listening === true ? closeServer(server) : undefined)).concat(http.close()));
     listenersClosed.catch(() => undefined); // awaited below; this only keeps an early rejection from being unhandled
     await shadows.stop(); // queued shadow requests are answered (and stored) while clients are still there
+    await functions.stop();
     await broker.stop();
     // After broker.stop, so WebSocket clients got their DISCONNECT (v5: 0x8B) like TCP ones.
     for (const client of wss.clients) client.terminate();
@@ -290,6 +297,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       identity,
       registry,
       shadows,
+      functions,
       stop: async () => {
         ready = false;
         await stopStarted();

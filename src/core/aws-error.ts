@@ -6,12 +6,14 @@
  * spells them. Services throw `AwsError`; only `src/http/` turns one into a response.
  */
 
-/** Exception types and the status each one travels with (AWS IoT and IoT Data Plane API references). */
+/** Exception types and the status each one travels with (AWS IoT, IoT Data Plane and Lambda API references). */
 export const awsErrorStatus = {
   InvalidRequestException: 400,
   MalformedPolicyException: 400,
   CertificateValidationException: 400,
   RegistrationCodeValidationException: 400,
+  InvalidParameterValueException: 400,
+  InvalidRequestContentException: 400,
   UnauthorizedException: 401,
   MissingAuthenticationTokenException: 403,
   IncompleteSignatureException: 403,
@@ -28,11 +30,17 @@ export const awsErrorStatus = {
   VersionsLimitExceededException: 409,
   CertificateConflictException: 409,
   ConflictException: 409,
+  ResourceConflictException: 409,
+  PreconditionFailedException: 412,
   LimitExceededException: 410,
   RequestEntityTooLargeException: 413,
+  RequestTooLargeException: 413,
+  UnsupportedMediaTypeException: 415,
   UnsupportedDocumentEncodingException: 415,
   ThrottlingException: 429,
+  TooManyRequestsException: 429,
   InternalFailureException: 500,
+  ServiceException: 500,
   ServiceUnavailableException: 503,
 } as const;
 
@@ -41,11 +49,14 @@ export type AwsErrorType = keyof typeof awsErrorStatus;
 export class AwsError extends Error {
   readonly type: AwsErrorType;
   readonly status: number;
+  /** More fields of the error body, e.g. Lambda's `{"Type": "User", "Reason": …}`. */
+  readonly fields: Readonly<Record<string, string>>;
 
-  constructor(type: AwsErrorType, message: string, options?: { cause?: unknown }) {
+  constructor(type: AwsErrorType, message: string, options?: { cause?: unknown; fields?: Record<string, string> }) {
     super(message, options);
     this.name = type;
     this.type = type;
     this.status = awsErrorStatus[type];
+    this.fields = options?.fields ?? {};
   }
 }

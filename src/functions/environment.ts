@@ -25,6 +25,8 @@ export interface EnvironmentSpec {
   /** Directory holding the function's code (LAMBDA_TASK_ROOT). */
   codeDir: string;
   handler: string;
+  /** The declared runtime (`nodejs20.x`, …), reported in `AWS_EXECUTION_ENV`. */
+  runtime?: string;
   memoryMB: number;
   timeoutSeconds: number;
   /** The function's own environment variables. */
@@ -310,7 +312,7 @@ function environmentVariables(spec: EnvironmentSpec, runtimeApi: string): NodeJS
     _HANDLER: spec.handler,
     AWS_REGION: spec.region,
     AWS_DEFAULT_REGION: spec.region,
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+    AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime ?? 'nodejs20.x'}`,
     AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMB),
     AWS_LAMBDA_FUNCTION_VERSION: spec.version,

@@ -20,6 +20,8 @@ import { registerShadowRoutes } from './iot-data/shadows.js';
 import { registerPublishRoute } from './iot-data/publish.js';
 import { registerRetainedRoutes } from './iot-data/retained.js';
 import { registerConnectionRoutes } from './iot-data/connections.js';
+import { registerFunctionRoutes } from './lambda/functions.js';
+import type { Functions } from '../functions/index.js';
 
 export interface ApiServices {
   identity: Identity;
@@ -27,6 +29,8 @@ export interface ApiServices {
   /** The data plane: shadows over HTTP, and publish/retained messages/connections on the broker. */
   shadows: ShadowService;
   broker: Broker;
+  /** The Lambda API. */
+  functions: Functions;
   logger: Logger;
   now: () => number;
   maxClockSkewMs: number;
@@ -57,4 +61,5 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerPublishRoute(app, services.broker);
   registerRetainedRoutes(app, services.broker);
   registerConnectionRoutes(app, services.broker);
+  registerFunctionRoutes(app, services.functions);
 }

@@ -19,12 +19,24 @@ export interface ApiRequest {
 
 export type ApiHandler = (request: ApiRequest) => unknown;
 
+/**
+ * A handler result other than a 200 JSON body: another status (Lambda's 201, 202, 204), response headers,
+ * and a body that is JSON-serialized, or sent as is when it is a Buffer (an Invoke payload).
+ */
+export class ApiResponse {
+  constructor(
+    readonly status: number,
+    readonly body: unknown = undefined,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
+}
+
 export function sendAwsError(reply: FastifyReply, error: AwsError): FastifyReply {
   return reply
     .code(error.status)
     .header('x-amzn-ErrorType', error.type)
     .type('application/json')
-    .send({ __type: error.type, message: error.message });
+    .send({ __type: error.type, ...error.fields, message: error.message });
 }
 
 /** Every response carries a request id, as AWS's do; clients log it and so can hako's users. */
@@ -35,8 +47,8 @@ export function addRequestIds(app: FastifyInstance): void {
 }
 
 /** Adds a JSON API route: the handler's result is the 200 body; an `AwsError` it throws becomes the AWS error. */
-export function apiRoute(app: FastifyInstance, method: HTTPMethods, url: string, handler: ApiHandler): void {
-  addRoute(app, method, url, parseJsonBody, handler);
+export function apiRoute(app: FastifyInstance, method: HTTPMethods, url: string, handler: ApiHandler, limits: RouteLimits = {}): void {
+  addRoute(app, method, url, parseJsonBody, handler, {}, limits);
 }
 
 export interface RawApiRequest extends Omit<ApiRequest, 'body'> {
@@ -65,6 +77,12 @@ export interface ApiRouteConfig {
   certificateAccess?: CertificateAccess;
 }
 
+/** Per-route limits: a larger body than the server's default, and the AWS error for one over it. */
+export interface RouteLimits {
+  bodyLimit?: number;
+  tooLarge?: (limit: number) => AwsError;
+}
+
 /**
  * Adds a route whose body is not a JSON request structure (the data plane's shadow documents and message
  * payloads): the handler gets the raw bytes; its result is the 200 JSON body, as with `apiRoute`. With
@@ -77,8 +95,9 @@ export function rawBodyRoute(
   url: string,
   handler: (request: RawApiRequest) => unknown,
   certificateAccess?: CertificateAccess,
+  limits: RouteLimits = {},
 ): void {
-  addRoute(app, method, url, (body) => (Buffer.isBuffer(body) ? body : Buffer.alloc(0)), handler, certificateAccess === undefined ? {} : { certificateAccess });
+  addRoute(app, method, url, (body) => (Buffer.isBuffer(body) ? body : Buffer.alloc(0)), handler, certificateAccess === undefined ? {} : { certificateAccess }, limits);
 }
 
 /** One route: reads the request with `readBody`, answers with the handler's result as JSON (`{}` for none). */
@@ -89,11 +108,22 @@ function addRoute<B>(
   readBody: (body: unknown) => B,
   handler: (request: Omit<ApiRequest, 'body'> & { body: B; requestId: string }) => unknown,
   config: ApiRouteConfig = {},
+  limits: RouteLimits = {},
 ): void {
+  const { bodyLimit, tooLarge } = limits;
   app.route({
     method,
     url,
     config,
+    ...(bodyLimit === undefined ? {} : { bodyLimit }),
+    ...(tooLarge === undefined
+      ? {}
+      : {
+          errorHandler: (error: { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) => {
+            if (error.statusCode === 413) return sendAwsError(reply, tooLarge(bodyLimit ?? 0));
+            return app.errorHandler(error as Error & { statusCode?: number; code: string; name: string; message: string }, request, reply);
+          },
+        }),
     handler: async (request, reply) => {
       const result = await handler({
         params: request.params as Record<string, string>,
@@ -102,7 +132,10 @@ function addRoute<B>(
         body: readBody(request.body),
         requestId: String(reply.getHeader('x-amzn-RequestId') ?? ''),
       });
-      return reply.type('application/json').send(result ?? {});
+      if (!(result instanceof ApiResponse)) return reply.type('application/json').send(result ?? {});
+      reply.code(result.status).headers(result.headers);
+      if (result.body === undefined) return reply.send();
+      return reply.type('application/json').send(Buffer.isBuffer(result.body) ? result.body : JSON.stringify(result.body));
     },
   });
 }
