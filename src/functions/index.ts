@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { RecordStore } from '../store/records.js';
 import { CodeStore } from './code-store.js';
+import { ConcurrencyLimiter, DEFAULT_ACCOUNT_CONCURRENCY } from './concurrency.js';
 import { Invoker } from './invoker.js';
 import { FunctionLogs } from './logs.js';
 import { functionArnsFor, type FunctionArns } from './names.js';
@@ -29,6 +30,7 @@ export interface Functions {
   registry: FunctionRegistry;
   codeStore: CodeStore;
   pool: EnvironmentPool;
+  concurrency: ConcurrencyLimiter;
   invoker: Invoker;
   logs: FunctionLogs;
   arns: FunctionArns;
@@ -41,6 +43,7 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
   const pool = new EnvironmentPool({ dataDir: options.dataDir, region: options.region, logger: options.logger, idleTimeoutMs: IDLE_TIMEOUT_MS });
   const logs = new FunctionLogs();
   const arns = functionArnsFor(options.region, options.account);
-  const invoker = new Invoker({ registry, pool, logs, arns, logger: options.logger });
-  return { registry, codeStore, pool, invoker, logs, arns, stop: () => pool.close() };
+  const concurrency = new ConcurrencyLimiter(DEFAULT_ACCOUNT_CONCURRENCY, () => registry.reservedTotal());
+  const invoker = new Invoker({ registry, pool, concurrency, logs, arns, logger: options.logger });
+  return { registry, codeStore, pool, concurrency, invoker, logs, arns, stop: () => pool.close() };
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../core/aws-error.js';
 import type { Logger } from '../core/logger.js';
+import type { ConcurrencyLimiter } from './concurrency.js';
 import type { FunctionLogs } from './logs.js';
 import type { FunctionArns, FunctionReference } from './names.js';
 import type { EnvironmentPool } from './pool.js';
@@ -37,6 +38,7 @@ export interface InvokeAnswer {
 export interface InvokerDeps {
   registry: FunctionRegistry;
   pool: EnvironmentPool;
+  concurrency: ConcurrencyLimiter;
   logs: FunctionLogs;
   arns: FunctionArns;
   logger: Logger;
@@ -50,7 +52,7 @@ export class Invoker {
   }
 
   async invoke(reference: FunctionReference, payload: Buffer, options: InvokeOptions): Promise<InvokeAnswer> {
-    const { registry, pool, logs, arns } = this.#deps;
+    const { registry, pool, logs, arns, concurrency } = this.#deps;
     const { record, version } = registry.resolve(reference, arns.function);
     if (payload.length > MAX_SYNC_PAYLOAD_BYTES) {
       throw new AwsError('RequestTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`, { fields: { Type: 'User' } });
@@ -59,17 +61,24 @@ export class Invoker {
     const clientContext = decodeClientContext(options.clientContext);
     if (options.invocationType === 'DryRun') return { statusCode: 204, payload: Buffer.alloc(0), functionError: undefined, executedVersion: version.version, logResult: undefined };
 
-    const environment = await pool.acquire(record.name, version);
+    // Sync callers are throttled at once, without queueing (spec §1.4).
+    const slot = concurrency.tryAcquire(record.name, record.reservedConcurrency);
+    if (!slot.ok) throw new AwsError('TooManyRequestsException', 'Rate Exceeded.', { fields: { Type: 'User', Reason: slot.reason } });
     let result;
     try {
-      result = await environment.invoke({
+      const environment = await pool.acquire(record.name, version);
+      try {
+        result = await environment.invoke({
         requestId: randomUUID(),
         payload: payload.length === 0 ? Buffer.from('{}') : payload,
         invokedFunctionArn: arns.function(record.name, reference.qualifier),
-        ...(clientContext === undefined ? {} : { clientContext }),
-      });
+          ...(clientContext === undefined ? {} : { clientContext }),
+        });
+      } finally {
+        pool.release(environment);
+      }
     } finally {
-      pool.release(environment);
+      slot.release();
     }
     logs.append(record.name, result.log);
     return {

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { AwsError } from '../core/aws-error.js';
 import type { Clock } from '../core/clock.js';
 import type { RecordCollection, RecordStore } from '../store/records.js';
+import { aliasFrom, checkAliasName, pickVersion, type Alias, type AliasInput } from './aliases.js';
 import type { StoredCode } from './code-store.js';
 import type { FunctionReference } from './names.js';
 import {
@@ -50,6 +51,9 @@ export interface FunctionRecord {
   /** Version numbers are never reused, even after a version is deleted. */
   nextVersion: number;
   createdAt: number;
+  aliases: Record<string, Alias>;
+  /** PutFunctionConcurrency; undefined = the function shares the unreserved pool. */
+  reservedConcurrency?: number;
 }
 
 export interface FunctionSettings {
@@ -62,10 +66,11 @@ export interface FunctionSettings {
   variables?: unknown;
 }
 
-/** A function and the version a request resolved to. */
+/** A function and the version a request resolved to (through `alias`, when it named one). */
 export interface ResolvedFunction {
   record: FunctionRecord;
   version: FunctionVersion;
+  alias?: Alias;
 }
 
 export const FUNCTION_COLLECTION = 'functions';
@@ -83,7 +88,9 @@ export class FunctionRegistry {
 
   static async open(records: RecordStore, clock: Clock): Promise<FunctionRegistry> {
     const collection = records.collection<FunctionRecord>(FUNCTION_COLLECTION);
-    return new FunctionRegistry(collection, await collection.loadAll(), clock);
+    const loaded = await collection.loadAll();
+    for (const record of loaded.values()) record.aliases ??= {}; // records written before aliases existed
+    return new FunctionRegistry(collection, loaded, clock);
   }
 
   /** CreateFunction; with `publish`, version 1 is published at once. */
@@ -104,7 +111,7 @@ export class FunctionRegistry {
       lastModified: now,
       revisionId: randomUUID(),
     };
-    const record: FunctionRecord = { name: functionName, latest, published: [], nextVersion: 1, createdAt: now };
+    const record: FunctionRecord = { name: functionName, latest, published: [], nextVersion: 1, createdAt: now, aliases: {} };
     if (publish) record.published.push(snapshot(record));
     await this.#save(record);
     return { record, version: publish ? (record.published[0] as FunctionVersion) : latest };
@@ -112,6 +119,13 @@ export class FunctionRegistry {
 
   get(name: string): FunctionRecord | undefined {
     return this.#functions.get(name);
+  }
+
+  /** Concurrency reserved by all functions together. */
+  reservedTotal(): number {
+    let total = 0;
+    for (const record of this.#functions.values()) total += record.reservedConcurrency ?? 0;
+    return total;
   }
 
   list(): FunctionRecord[] {
@@ -124,10 +138,75 @@ export class FunctionRegistry {
     const notFound = (): AwsError => new AwsError('ResourceNotFoundException', `Function not found: ${arn(reference.name, reference.qualifier)}`, { fields: { Type: 'User' } });
     if (record === undefined) throw notFound();
     const qualifier = reference.qualifier ?? LATEST;
-    if (qualifier === LATEST) return { record, version: record.latest };
-    const version = record.published.find((v) => v.version === qualifier);
+    const alias = record.aliases[qualifier];
+    const versionName = alias === undefined ? qualifier : pickVersion(alias);
+    const version = this.#version(record, versionName);
     if (version === undefined) throw notFound();
-    return { record, version };
+    return alias === undefined ? { record, version } : { record, version, alias };
+  }
+
+  // ── aliases ──────────────────────────────────────────────────────────────────────────────────────
+
+  async createAlias(name: string, aliasName: unknown, input: AliasInput): Promise<{ record: FunctionRecord; alias: Alias }> {
+    const record = this.#existing(name);
+    const checked = checkAliasName(aliasName);
+    if (record.aliases[checked] !== undefined) throw new AwsError('ResourceConflictException', `Alias already exists: ${checked}`, { fields: { Type: 'User' } });
+    const alias = aliasFrom(checked, input, (v) => this.#version(record, v) !== undefined);
+    const updated = { ...record, aliases: { ...record.aliases, [checked]: alias } };
+    await this.#save(updated);
+    return { record: updated, alias };
+  }
+
+  getAliasesOf(name: string): Readonly<Record<string, Alias>> {
+    return this.#existing(name).aliases;
+  }
+
+  getAlias(name: string, aliasName: string): { record: FunctionRecord; alias: Alias } {
+    const record = this.#existing(name);
+    const alias = record.aliases[aliasName];
+    if (alias === undefined) throw new AwsError('ResourceNotFoundException', `Alias not found: ${aliasName}`, { fields: { Type: 'User' } });
+    return { record, alias };
+  }
+
+  async updateAlias(name: string, aliasName: string, input: AliasInput & { revisionId?: string }): Promise<{ record: FunctionRecord; alias: Alias }> {
+    const { record, alias: existing } = this.getAlias(name, aliasName);
+    if (input.revisionId !== undefined && input.revisionId !== existing.revisionId) {
+      throw new AwsError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id', { fields: { Type: 'User' } });
+    }
+    const alias = aliasFrom(aliasName, input, (v) => this.#version(record, v) !== undefined, existing);
+    const updated = { ...record, aliases: { ...record.aliases, [aliasName]: alias } };
+    await this.#save(updated);
+    return { record: updated, alias };
+  }
+
+  async deleteAlias(name: string, aliasName: string): Promise<void> {
+    const record = this.#existing(name);
+    if (record.aliases[aliasName] === undefined) return; // AWS answers 204 for a missing alias too
+    const aliases = { ...record.aliases };
+    delete aliases[aliasName];
+    await this.#save({ ...record, aliases });
+  }
+
+  // ── concurrency ──────────────────────────────────────────────────────────────────────────────────
+
+  /** PutFunctionConcurrency (a number) or DeleteFunctionConcurrency (undefined). */
+  async setReservedConcurrency(name: string, reserved: number | undefined): Promise<FunctionRecord> {
+    const record = this.#existing(name);
+    const updated: FunctionRecord = { ...record };
+    if (reserved === undefined) delete updated.reservedConcurrency;
+    else updated.reservedConcurrency = reserved;
+    await this.#save(updated);
+    return updated;
+  }
+
+  #existing(name: string): FunctionRecord {
+    const record = this.#functions.get(name);
+    if (record === undefined) throw new AwsError('ResourceNotFoundException', `Function not found: ${name}`, { fields: { Type: 'User' } });
+    return record;
+  }
+
+  #version(record: FunctionRecord, version: string): FunctionVersion | undefined {
+    return version === LATEST ? record.latest : record.published.find((v) => v.version === version);
   }
 
   /** UpdateFunctionCode (on `$LATEST`); `revisionId`, when given, must be the current one. */
@@ -181,6 +260,8 @@ export class FunctionRegistry {
       return;
     }
     if (reference.qualifier === LATEST) throw new AwsError('InvalidParameterValueException', '$LATEST version cannot be deleted without deleting the function.');
+    const referencing = Object.values(record.aliases).filter((a) => a.functionVersion === reference.qualifier || reference.qualifier! in a.additionalVersionWeights).map((a) => a.name);
+    if (referencing.length > 0) throw new AwsError('ResourceConflictException', `Unable to delete version because the following aliases reference it: [${referencing.join(', ')}]`, { fields: { Type: 'User' } });
     await this.#save({ ...record, published: record.published.filter((v) => v.version !== reference.qualifier) });
   }
 

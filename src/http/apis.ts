@@ -21,6 +21,7 @@ import { registerPublishRoute } from './iot-data/publish.js';
 import { registerRetainedRoutes } from './iot-data/retained.js';
 import { registerConnectionRoutes } from './iot-data/connections.js';
 import { registerFunctionRoutes } from './lambda/functions.js';
+import { registerAliasRoutes } from './lambda/aliases.js';
 import type { Functions } from '../functions/index.js';
 
 export interface ApiServices {
@@ -62,4 +63,5 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerRetainedRoutes(app, services.broker);
   registerConnectionRoutes(app, services.broker);
   registerFunctionRoutes(app, services.functions);
+  registerAliasRoutes(app, services.functions);
 }

@@ -56,7 +56,8 @@ export function registerFunctionRoutes(app: FastifyInstance, services: LambdaApi
 
   apiRoute(app, 'GET', `${BASE}/:name`, ({ params, query }) => {
     const { record, version } = registry.resolve(parseFunctionReference(params.name ?? '', query.Qualifier), arns.function);
-    return { Configuration: functionConfiguration(record.name, version, arns), Code: codeLocation(version) };
+    const concurrency = record.reservedConcurrency === undefined ? {} : { Concurrency: { ReservedConcurrentExecutions: record.reservedConcurrency } };
+    return { Configuration: functionConfiguration(record.name, version, arns), Code: codeLocation(version), ...concurrency };
   });
 
   apiRoute(app, 'GET', `${BASE}/:name/configuration`, ({ params, query }) => configurationOf(params.name ?? '', query.Qualifier));
