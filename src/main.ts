@@ -157,7 +157,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       clock,
       logger,
     });
-    functions = await startFunctions({ dataDir: config.dataDir, records: stores.records, region: config.region, account: config.account, clock, logger: logger.child({ component: 'functions' }) });
+    functions = await startFunctions({ dataDir: config.dataDir, settings: config.functions, records: stores.records, region: config.region, account: config.account, clock, logger: logger.child({ component: 'functions' }) });
   } catch (error) {
     await stores.close();
     throw error;

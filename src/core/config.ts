@@ -64,6 +64,16 @@ export interface ShadowSettings {
   maxInFlightPerThing: number;
 }
 
+/** Functions (src/functions); AWS Lambda's values by default (specs/lambda-apigw-streams.md §3, §4). */
+export interface FunctionsSettings {
+  /** Invocations that may run at once across all functions (AWS's regional default: 1,000). */
+  concurrency: number;
+  /** Seconds an execution environment may stay idle before it is stopped. */
+  idleTimeout: number;
+  /** Seconds before the first retry of a failed asynchronous invocation; the second waits twice as long. AWS: ~60. */
+  asyncRetryDelay: number;
+}
+
 export interface HakoConfig {
   dataDir: string;
   host: string;
@@ -80,6 +90,7 @@ export interface HakoConfig {
   mqtt: MqttSettings;
   iam: IamSettings;
   shadow: ShadowSettings;
+  functions: FunctionsSettings;
 }
 
 export const defaultMqttSettings: MqttSettings = {
@@ -113,6 +124,12 @@ export const defaultShadowSettings: ShadowSettings = {
   maxInFlightPerThing: 10,
 };
 
+export const defaultFunctionsSettings: FunctionsSettings = {
+  concurrency: 1000,
+  idleTimeout: 600,
+  asyncRetryDelay: 60,
+};
+
 export const defaultConfig: HakoConfig = {
   dataDir: './.hako',
   host: '127.0.0.1',
@@ -128,10 +145,12 @@ export const defaultConfig: HakoConfig = {
   mqtt: defaultMqttSettings,
   iam: defaultIamSettings,
   shadow: defaultShadowSettings,
+  functions: defaultFunctionsSettings,
 };
 
 /** A partial config as one source (flags, environment or project file) supplies it. */
-export type ConfigLayer = Partial<Omit<HakoConfig, 'mqtt' | 'iam' | 'shadow'>> & {
+export type ConfigLayer = Partial<Omit<HakoConfig, 'mqtt' | 'iam' | 'shadow' | 'functions'>> & {
+  functions?: Partial<FunctionsSettings>;
   mqtt?: Partial<MqttSettings>;
   iam?: Partial<Omit<IamSettings, 'anonymousPolicy'>> & { anonymousPolicy?: unknown };
   shadow?: Partial<ShadowSettings>;
@@ -150,7 +169,7 @@ export const settingNames = {
   region: { flag: '--region', env: 'HAKO_REGION' },
   account: { flag: '--account', env: 'HAKO_ACCOUNT' },
   logLevel: { flag: '--log-level', env: 'HAKO_LOG_LEVEL' },
-} as const satisfies Record<keyof Omit<HakoConfig, 'mqtt' | 'iam' | 'shadow'>, { flag: string; env: string }>;
+} as const satisfies Record<keyof Omit<HakoConfig, 'mqtt' | 'iam' | 'shadow' | 'functions'>, { flag: string; env: string }>;
 
 const portSettings = new Set(['mqttPort', 'mqttsPort', 'httpPort', 'httpsPort']);
 
@@ -195,13 +214,14 @@ export function parsePort(value: string | number, source: string): number {
 
 /** Merges layers, highest precedence first, over the defaults, and validates the result. */
 export function resolveConfig(...layers: ConfigLayer[]): HakoConfig {
-  const merged: HakoConfig = { ...defaultConfig, mqtt: { ...defaultMqttSettings }, iam: { ...defaultIamSettings }, shadow: { ...defaultShadowSettings } };
+  const merged: HakoConfig = { ...defaultConfig, mqtt: { ...defaultMqttSettings }, iam: { ...defaultIamSettings }, shadow: { ...defaultShadowSettings }, functions: { ...defaultFunctionsSettings } };
   for (const layer of [...layers].reverse()) {
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
       if (key === 'mqtt') Object.assign(merged.mqtt, value);
       else if (key === 'iam') Object.assign(merged.iam, value);
       else if (key === 'shadow') Object.assign(merged.shadow, value);
+      else if (key === 'functions') Object.assign(merged.functions, value);
       else if (key in defaultConfig) (merged as unknown as Record<string, unknown>)[key] = value;
       else throw new HakoError('CONFIG_INVALID', [`unknown setting "${key}"`]);
     }
@@ -229,6 +249,15 @@ function validateConfig(config: HakoConfig): void {
     throw new HakoError('CONFIG_INVALID', ['mqtt.subscribeDeniedReasonCode must be 128 (0x80) or 135 (0x87)']);
   }
   validateIam(config.iam);
+  for (const [key, value] of Object.entries(config.functions)) {
+    if (!(key in defaultFunctionsSettings)) throw new HakoError('CONFIG_INVALID', [`unknown setting "functions.${key}"`]);
+    // asyncRetryDelay may be fractional (tests and impatient developers); the others are whole numbers.
+    const whole = key !== 'asyncRetryDelay';
+    if (typeof value !== 'number' || !(value > 0) || (whole && !Number.isInteger(value))) {
+      throw new HakoError('CONFIG_INVALID', [`functions.${key} must be a ${whole ? 'whole ' : ''}number > 0, got ${JSON.stringify(value)}`]);
+    }
+  }
+  if (config.functions.concurrency < 100) throw new HakoError('CONFIG_INVALID', ['functions.concurrency must be at least 100 (100 always stay unreserved, as on AWS)']);
   for (const [key, value] of Object.entries(config.shadow)) {
     if (!(key in defaultShadowSettings)) throw new HakoError('CONFIG_INVALID', [`unknown setting "shadow.${key}"`]);
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {

@@ -9,8 +9,7 @@ export type ThrottleReason = 'ReservedFunctionConcurrentInvocationLimitExceeded'
 
 export type SlotDecision = { ok: true; release: () => void } | { ok: false; reason: ThrottleReason };
 
-/** AWS's default regional limit, and the part of it that must stay unreserved. */
-export const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
+/** The part of the account's limit that must stay unreserved (AWS). */
 export const MIN_UNRESERVED_CONCURRENCY = 100;
 
 export class ConcurrencyLimiter {

@@ -7,18 +7,18 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { RecordStore } from '../store/records.js';
 import { CodeStore } from './code-store.js';
-import { ConcurrencyLimiter, DEFAULT_ACCOUNT_CONCURRENCY } from './concurrency.js';
+import type { FunctionsSettings } from '../core/config.js';
+import { AsyncQueue } from './async-queue.js';
+import { ConcurrencyLimiter } from './concurrency.js';
 import { Invoker } from './invoker.js';
 import { FunctionLogs } from './logs.js';
 import { functionArnsFor, type FunctionArns } from './names.js';
 import { EnvironmentPool } from './pool.js';
 import { FunctionRegistry } from './registry.js';
 
-/** Idle environments are stopped after ten minutes (AWS keeps them "for a while": minutes, unspecified). */
-const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
-
 export interface FunctionsOptions {
   dataDir: string;
+  settings: FunctionsSettings;
   records: RecordStore;
   region: string;
   account: string;
@@ -32,6 +32,7 @@ export interface Functions {
   pool: EnvironmentPool;
   concurrency: ConcurrencyLimiter;
   invoker: Invoker;
+  asyncQueue: AsyncQueue;
   logs: FunctionLogs;
   arns: FunctionArns;
   stop(): Promise<void>;
@@ -40,10 +41,26 @@ export interface Functions {
 export async function startFunctions(options: FunctionsOptions): Promise<Functions> {
   const registry = await FunctionRegistry.open(options.records, options.clock);
   const codeStore = new CodeStore(options.dataDir);
-  const pool = new EnvironmentPool({ dataDir: options.dataDir, region: options.region, logger: options.logger, idleTimeoutMs: IDLE_TIMEOUT_MS });
+  const { settings } = options;
+  const pool = new EnvironmentPool({ dataDir: options.dataDir, region: options.region, logger: options.logger, idleTimeoutMs: settings.idleTimeout * 1000 });
   const logs = new FunctionLogs();
   const arns = functionArnsFor(options.region, options.account);
-  const concurrency = new ConcurrencyLimiter(DEFAULT_ACCOUNT_CONCURRENCY, () => registry.reservedTotal());
+  const concurrency = new ConcurrencyLimiter(settings.concurrency, () => registry.reservedTotal());
   const invoker = new Invoker({ registry, pool, concurrency, logs, arns, logger: options.logger });
-  return { registry, codeStore, pool, concurrency, invoker, logs, arns, stop: () => pool.close() };
+  const asyncQueue = await AsyncQueue.open({
+    records: options.records,
+    registry,
+    invoker,
+    concurrency,
+    arns,
+    clock: options.clock,
+    logger: options.logger,
+    retryDelayMs: settings.asyncRetryDelay * 1000,
+  });
+  const stop = async (): Promise<void> => {
+    asyncQueue.pause();
+    await pool.close(); // ends the invocations in flight; the queue stores their events back
+    await asyncQueue.drained();
+  };
+  return { registry, codeStore, pool, concurrency, invoker, asyncQueue, logs, arns, stop };
 }

@@ -11,7 +11,8 @@ import type { ConcurrencyLimiter } from './concurrency.js';
 import type { FunctionLogs } from './logs.js';
 import type { FunctionArns, FunctionReference } from './names.js';
 import type { EnvironmentPool } from './pool.js';
-import type { FunctionRegistry } from './registry.js';
+import type { InvokeResult } from './environment.js';
+import type { FunctionRegistry, FunctionVersion } from './registry.js';
 
 /** 6 MB, the synchronous request limit [spec §1.5]. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -52,7 +53,7 @@ export class Invoker {
   }
 
   async invoke(reference: FunctionReference, payload: Buffer, options: InvokeOptions): Promise<InvokeAnswer> {
-    const { registry, pool, logs, arns, concurrency } = this.#deps;
+    const { registry, arns, concurrency } = this.#deps;
     const { record, version } = registry.resolve(reference, arns.function);
     if (payload.length > MAX_SYNC_PAYLOAD_BYTES) {
       throw new AwsError('RequestTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`, { fields: { Type: 'User' } });
@@ -64,23 +65,12 @@ export class Invoker {
     // Sync callers are throttled at once, without queueing (spec §1.4).
     const slot = concurrency.tryAcquire(record.name, record.reservedConcurrency);
     if (!slot.ok) throw new AwsError('TooManyRequestsException', 'Rate Exceeded.', { fields: { Type: 'User', Reason: slot.reason } });
-    let result;
+    let result: InvokeResult;
     try {
-      const environment = await pool.acquire(record.name, version);
-      try {
-        result = await environment.invoke({
-        requestId: randomUUID(),
-        payload: payload.length === 0 ? Buffer.from('{}') : payload,
-        invokedFunctionArn: arns.function(record.name, reference.qualifier),
-          ...(clientContext === undefined ? {} : { clientContext }),
-        });
-      } finally {
-        pool.release(environment);
-      }
+      result = await this.run({ functionName: record.name, version, qualifier: reference.qualifier, requestId: randomUUID(), payload, ...(clientContext === undefined ? {} : { clientContext }) });
     } finally {
       slot.release();
     }
-    logs.append(record.name, result.log);
     return {
       statusCode: 200,
       payload: result.payload,
@@ -90,9 +80,41 @@ export class Invoker {
       logResult: options.logType === 'Tail' ? tail(result.log) : undefined,
     };
   }
+
+  /**
+   * One invocation in an environment from the pool, its log kept; the caller holds a concurrency slot.
+   * Shared by synchronous calls and the asynchronous queue, which keeps an event's request id across retries.
+   */
+  async run(invocation: RunRequest): Promise<InvokeResult> {
+    const { pool, logs, arns } = this.#deps;
+    const environment = await pool.acquire(invocation.functionName, invocation.version);
+    let result: InvokeResult;
+    try {
+      result = await environment.invoke({
+        requestId: invocation.requestId,
+        payload: invocation.payload.length === 0 ? Buffer.from('{}') : invocation.payload,
+        invokedFunctionArn: arns.function(invocation.functionName, invocation.qualifier),
+        ...(invocation.clientContext === undefined ? {} : { clientContext: invocation.clientContext }),
+      });
+    } finally {
+      pool.release(environment);
+    }
+    logs.append(invocation.functionName, result.log);
+    return result;
+  }
 }
 
-function checkJson(payload: Buffer): void {
+export interface RunRequest {
+  functionName: string;
+  version: FunctionVersion;
+  /** As the caller named it (alias, version, or none), for `invokedFunctionArn`. */
+  qualifier: string | undefined;
+  requestId: string;
+  payload: Buffer;
+  clientContext?: string;
+}
+
+export function checkJson(payload: Buffer): void {
   if (payload.length === 0) return;
   try {
     JSON.parse(payload.toString('utf8'));
@@ -100,6 +122,7 @@ function checkJson(payload: Buffer): void {
     throw new AwsError('InvalidRequestContentException', `Could not parse request body into json: ${(error as Error).message}`, { fields: { Type: 'User' } });
   }
 }
+
 
 /** `X-Amz-Client-Context`: base64 JSON of at most 3,583 bytes, handed to the runtime as JSON text. */
 function decodeClientContext(encoded: string | undefined): string | undefined {

@@ -13,6 +13,7 @@ import type { Clock } from '../core/clock.js';
 import type { RecordCollection, RecordStore } from '../store/records.js';
 import { aliasFrom, checkAliasName, pickVersion, type Alias, type AliasInput } from './aliases.js';
 import type { StoredCode } from './code-store.js';
+import type { EventInvokeConfig } from './event-invoke-config.js';
 import type { FunctionReference } from './names.js';
 import {
   checkFunctionName,
@@ -52,6 +53,8 @@ export interface FunctionRecord {
   nextVersion: number;
   createdAt: number;
   aliases: Record<string, Alias>;
+  /** By qualifier (`$LATEST`, a version or an alias). */
+  eventInvokeConfigs: Record<string, EventInvokeConfig>;
   /** PutFunctionConcurrency; undefined = the function shares the unreserved pool. */
   reservedConcurrency?: number;
 }
@@ -89,7 +92,11 @@ export class FunctionRegistry {
   static async open(records: RecordStore, clock: Clock): Promise<FunctionRegistry> {
     const collection = records.collection<FunctionRecord>(FUNCTION_COLLECTION);
     const loaded = await collection.loadAll();
-    for (const record of loaded.values()) record.aliases ??= {}; // records written before aliases existed
+    // Records written before aliases and event invoke configs existed.
+    for (const record of loaded.values()) {
+      record.aliases ??= {};
+      record.eventInvokeConfigs ??= {};
+    }
     return new FunctionRegistry(collection, loaded, clock);
   }
 
@@ -111,7 +118,7 @@ export class FunctionRegistry {
       lastModified: now,
       revisionId: randomUUID(),
     };
-    const record: FunctionRecord = { name: functionName, latest, published: [], nextVersion: 1, createdAt: now, aliases: {} };
+    const record: FunctionRecord = { name: functionName, latest, published: [], nextVersion: 1, createdAt: now, aliases: {}, eventInvokeConfigs: {} };
     if (publish) record.published.push(snapshot(record));
     await this.#save(record);
     return { record, version: publish ? (record.published[0] as FunctionVersion) : latest };
@@ -185,6 +192,27 @@ export class FunctionRegistry {
     const aliases = { ...record.aliases };
     delete aliases[aliasName];
     await this.#save({ ...record, aliases });
+  }
+
+  // ── asynchronous invocation settings ───────────────────────────────────────────────────────────
+
+  eventInvokeConfig(name: string, qualifier: string | undefined): EventInvokeConfig | undefined {
+    return this.#existing(name).eventInvokeConfigs[qualifier ?? LATEST];
+  }
+
+  eventInvokeConfigs(name: string): Array<[qualifier: string, config: EventInvokeConfig]> {
+    return Object.entries(this.#existing(name).eventInvokeConfigs);
+  }
+
+  /** Put (or, with `config` undefined, Delete) the config of one qualifier; the qualifier must exist. */
+  async setEventInvokeConfig(name: string, qualifier: string | undefined, config: EventInvokeConfig | undefined): Promise<void> {
+    const record = this.#existing(name);
+    const key = qualifier ?? LATEST;
+    if (this.#version(record, key) === undefined && record.aliases[key] === undefined) throw new AwsError('ResourceNotFoundException', `Function not found: ${name}:${key}`, { fields: { Type: 'User' } });
+    const configs = { ...record.eventInvokeConfigs };
+    if (config === undefined) delete configs[key];
+    else configs[key] = config;
+    await this.#save({ ...record, eventInvokeConfigs: configs });
   }
 
   // ── concurrency ──────────────────────────────────────────────────────────────────────────────────

@@ -22,6 +22,7 @@ import { registerRetainedRoutes } from './iot-data/retained.js';
 import { registerConnectionRoutes } from './iot-data/connections.js';
 import { registerFunctionRoutes } from './lambda/functions.js';
 import { registerAliasRoutes } from './lambda/aliases.js';
+import { registerEventInvokeConfigRoutes } from './lambda/event-invoke-config.js';
 import type { Functions } from '../functions/index.js';
 
 export interface ApiServices {
@@ -64,4 +65,5 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerConnectionRoutes(app, services.broker);
   registerFunctionRoutes(app, services.functions);
   registerAliasRoutes(app, services.functions);
+  registerEventInvokeConfigRoutes(app, services.functions, services.now);
 }

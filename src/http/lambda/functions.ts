@@ -12,6 +12,7 @@ import { AwsError } from '../../core/aws-error.js';
 import { HOT_RELOAD_BUCKET, MAX_ZIP_BYTES, type CodeStore, type StoredCode } from '../../functions/code-store.js';
 import { MAX_SYNC_PAYLOAD_BYTES, type InvocationType, type Invoker } from '../../functions/invoker.js';
 import { parseFunctionReference, type FunctionArns } from '../../functions/names.js';
+import type { AsyncQueue } from '../../functions/async-queue.js';
 import type { EnvironmentPool } from '../../functions/pool.js';
 import type { FunctionRegistry, FunctionSettings } from '../../functions/registry.js';
 import { codeLocation, functionConfiguration } from '../../functions/shapes.js';
@@ -22,6 +23,7 @@ export interface LambdaApiServices {
   codeStore: CodeStore;
   pool: EnvironmentPool;
   invoker: Invoker;
+  asyncQueue: AsyncQueue;
   arns: FunctionArns;
 }
 
@@ -31,7 +33,7 @@ const CODE_BODY_LIMIT = Math.ceil((MAX_ZIP_BYTES * 4) / 3) + 1024 * 1024;
 const MAX_LIST_ITEMS = 50;
 
 export function registerFunctionRoutes(app: FastifyInstance, services: LambdaApiServices): void {
-  const { registry, codeStore, pool, invoker, arns } = services;
+  const { registry, codeStore, pool, invoker, asyncQueue, arns } = services;
   const codeLimits = { bodyLimit: CODE_BODY_LIMIT, tooLarge: (limit: number) => new AwsError('RequestTooLargeException', `Request must be smaller than ${limit} bytes for the CreateFunction operation`, { fields: { Type: 'User' } }) };
   const configurationOf = (name: string, qualifier: string | undefined): Record<string, unknown> => {
     const { record, version } = registry.resolve(parseFunctionReference(name, qualifier), arns.function);
@@ -96,10 +98,15 @@ export function registerFunctionRoutes(app: FastifyInstance, services: LambdaApi
   });
 
   rawBodyRoute(app, 'POST', `${BASE}/:name/invocations`, async ({ params, query, headers, body }) => {
+    const reference = parseFunctionReference(params.name ?? '', query.Qualifier);
+    if (headers['x-amz-invocation-type'] === 'Event') {
+      const requestId = await asyncQueue.enqueue(reference, body); // durable before the 202
+      return new ApiResponse(202, undefined, { 'x-amzn-requestid': requestId });
+    }
     const invocationType = invocationTypeOf(headers['x-amz-invocation-type']);
     const logType = headers['x-amz-log-type'] === 'Tail' ? 'Tail' : 'None';
     const clientContext = typeof headers['x-amz-client-context'] === 'string' ? headers['x-amz-client-context'] : undefined;
-    const answer = await invoker.invoke(parseFunctionReference(params.name ?? '', query.Qualifier), body, { invocationType, logType, ...(clientContext === undefined ? {} : { clientContext }) });
+    const answer = await invoker.invoke(reference, body, { invocationType, logType, ...(clientContext === undefined ? {} : { clientContext }) });
     const responseHeaders: Record<string, string> = { 'x-amz-executed-version': answer.executedVersion };
     if (answer.functionError !== undefined) responseHeaders['x-amz-function-error'] = answer.functionError;
     if (answer.logResult !== undefined) responseHeaders['x-amz-log-result'] = answer.logResult;
@@ -146,7 +153,6 @@ function storedCode(codeStore: CodeStore, code: unknown): StoredCode {
 function invocationTypeOf(header: string | string[] | undefined): InvocationType {
   if (header === undefined || header === 'RequestResponse') return 'RequestResponse';
   if (header === 'DryRun') return 'DryRun';
-  if (header === 'Event') throw new AwsError('InvalidParameterValueException', 'InvocationType Event (asynchronous invocation) is not available in hako yet; use RequestResponse', { fields: { Type: 'User' } });
   throw new AwsError('InvalidParameterValueException', `InvocationType must be RequestResponse, Event or DryRun, got ${String(header)}`, { fields: { Type: 'User' } });
 }
 

@@ -26,6 +26,7 @@ let onDrain: (() => void) | undefined;
 
 patchConsole();
 process.on('beforeExit', () => onDrain?.());
+exitWithParent();
 process.on('uncaughtException', (error) => void fail(error, 129));
 process.on('unhandledRejection', (reason) => {
   const message = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
@@ -132,6 +133,18 @@ async function fail(error: unknown, exitCode: number): Promise<void> {
   } finally {
     process.exit(exitCode);
   }
+}
+
+/**
+ * An environment must not outlive hako: if hako is killed (kill -9 gives it no chance to stop its
+ * environments), this process is re-parented, and it exits. Unref'd, so it never keeps the event loop
+ * alive (callback handlers finish when the loop is empty).
+ */
+function exitWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(1);
+  }, 500).unref();
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
