@@ -220,6 +220,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   const denied = identity.authorizer.metrics.denied;
   const http = createHttpServer({
     logger,
+    moreMetrics: () => functions.metrics.text(),
     isReady: () => ready,
     metrics: () => ({
       hako_mqtt_connections: broker.connectionCount,

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { IoTClient } from '@aws-sdk/client-iot';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Command } from 'commander';
@@ -47,6 +48,8 @@ export interface Connection {
   readonly credentialsSource: string;
   /** `iot.send`, with a failure turned into a `CliError` naming the operation. */
   readonly send: IoTClient['send'];
+  /** The same for the Lambda API. */
+  readonly lambda: LambdaClient['send'];
   /** A SigV4-signed JSON call to hako's own API (`/hako/…`); `operation` names it in errors. */
   hakoApi(operation: string, method: string, apiPath: string, body?: object): Promise<Record<string, unknown>>;
 }
@@ -127,6 +130,14 @@ export async function withConnection<T>(what: string, flags: ConnectionFlags, bo
       throw failure(context, command.constructor.name.replace(/Command$/, ''), error);
     }
   }) as unknown as IoTClient['send'];
+  const lambdaClient = new LambdaClient({ endpoint: url.href.replace(/\/$/, ''), region, maxAttempts: 1, ...(credentials === undefined ? {} : { credentials }) });
+  const lambda = (async (command: object) => {
+    try {
+      return await (lambdaClient.send as (c: object) => Promise<unknown>)(command);
+    } catch (error) {
+      throw failure(context, command.constructor.name.replace(/Command$/, ''), error);
+    }
+  }) as unknown as LambdaClient['send'];
   const hakoApi = async (operation: string, method: string, apiPath: string, payload?: object): Promise<Record<string, unknown>> => {
     try {
       return await callHakoApi(iot, url, region, method, apiPath, payload);
@@ -135,9 +146,10 @@ export async function withConnection<T>(what: string, flags: ConnectionFlags, bo
     }
   };
   try {
-    return await body({ endpoint: url.origin, region, ports, credentialsSource: source, send, hakoApi });
+    return await body({ endpoint: url.origin, region, ports, credentialsSource: source, send, lambda, hakoApi });
   } finally {
     iot.destroy();
+    lambdaClient.destroy();
   }
 }
 
@@ -155,7 +167,7 @@ async function callHakoApi(iot: IoTClient, base: URL, region: string, method: st
     hostname: url.hostname,
     ...(url.port === '' ? {} : { port: Number(url.port) }),
     path: url.pathname,
-    query: {},
+    query: Object.fromEntries(url.searchParams),
     headers,
     body,
   });

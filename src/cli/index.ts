@@ -11,6 +11,7 @@ import { CliError } from './client.js';
 import { registerCertCommands } from './certs.js';
 import { registerPolicyCommands } from './policies.js';
 import { registerKeyCommands } from './keys.js';
+import { registerFunctionCommands } from './functions.js';
 
 interface StartFlags {
   config?: string;
@@ -97,6 +98,7 @@ export async function runCli(argv: string[]): Promise<number> {
   registerCertCommands(program);
   registerPolicyCommands(program);
   registerKeyCommands(program);
+  registerFunctionCommands(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -114,5 +116,6 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stderr.write(`hako: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
-  return exitCode;
+  // A command may end with a failure that is not an error of the CLI (`functions invoke` of a function that failed).
+  return exitCode !== 0 ? exitCode : Number(process.exitCode ?? 0);
 }

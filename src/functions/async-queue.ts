@@ -21,6 +21,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { RecordCollection, RecordStore } from '../store/records.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
+import type { FunctionMetrics } from './metrics.js';
 import { DEFAULT_EVENT_INVOKE_CONFIG } from './event-invoke-config.js';
 import { checkJson, type Invoker } from './invoker.js';
 import { parseFunctionReference, type FunctionArns, type FunctionReference } from './names.js';
@@ -50,6 +51,7 @@ export interface AsyncQueueDeps {
   registry: FunctionRegistry;
   invoker: Invoker;
   concurrency: ConcurrencyLimiter;
+  metrics: FunctionMetrics;
   arns: FunctionArns;
   clock: Clock;
   logger: Logger;
@@ -112,6 +114,7 @@ export class AsyncQueue {
     };
     await this.#collection.put(event.requestId, event);
     this.metrics.received++;
+    this.#deps.metrics.asyncEventsReceived.inc({ function: event.functionName });
     this.#waiting.set(event.requestId, event);
     this.#schedule();
     return event.requestId;
@@ -161,7 +164,7 @@ export class AsyncQueue {
     } catch {
       // The function (or its version or alias) was deleted after the event was accepted.
       this.#deps.logger.warn({ requestId: event.requestId, functionName: event.functionName, qualifier: event.qualifier }, 'asynchronous event dropped: its function no longer exists');
-      this.metrics.dropped++;
+      this.#dropped(event);
       await this.#collection.delete(event.requestId);
       return;
     }
@@ -170,8 +173,10 @@ export class AsyncQueue {
     const maxAgeMs = config.maximumEventAgeSeconds * 1000;
     if (record.reservedConcurrency === 0) return this.#finish(event, 'RetriesExhausted', undefined, config.onFailure);
 
+    this.#deps.metrics.asyncEventAge.observe({ function: record.name }, clock.now() - event.enqueuedAt);
     const slot = concurrency.tryAcquire(record.name, record.reservedConcurrency);
     if (!slot.ok) {
+      this.#deps.metrics.throttles.inc({ function: record.name });
       const throttles = event.throttles + 1;
       const delay = Math.min(1000 * 2 ** (throttles - 1), MAX_THROTTLE_BACKOFF_MS, Math.max(this.#deps.retryDelayMs, 1));
       const nextAttemptAt = clock.now() + delay;
@@ -195,6 +200,11 @@ export class AsyncQueue {
     await this.#requeue({ ...event, attempts, nextAttemptAt });
   }
 
+  #dropped(event: QueuedEvent): void {
+    this.metrics.dropped++;
+    this.#deps.metrics.asyncEventsDropped.inc({ function: event.functionName });
+  }
+
   async #requeue(event: QueuedEvent): Promise<void> {
     await this.#collection.put(event.requestId, event);
     if (this.#stopped) return; // picked up from the store at the next start
@@ -211,14 +221,14 @@ export class AsyncQueue {
   ): Promise<void> {
     if (condition !== 'Success') {
       this.#deps.logger.warn({ requestId: event.requestId, functionName: event.functionName, condition, attempts: event.attempts }, `asynchronous invocation ${condition === 'EventAgeExceeded' ? 'expired' : 'failed for good'}`);
-      if (destination === undefined) this.metrics.dropped++;
+      if (destination === undefined) this.#dropped(event);
     }
     if (destination !== undefined) {
       const record = invocationRecord(event, condition, outcome, this.#deps.arns, this.#deps.clock.now());
       try {
         await this.enqueue(parseFunctionReference(destination, undefined), Buffer.from(JSON.stringify(record)));
       } catch (error) {
-        this.metrics.dropped++;
+        this.#dropped(event);
         this.#deps.logger.error({ err: error, requestId: event.requestId, destination }, 'delivering an asynchronous invocation record to its destination failed; the record is lost');
       }
     }

@@ -12,6 +12,7 @@ import { AsyncQueue } from './async-queue.js';
 import { ConcurrencyLimiter } from './concurrency.js';
 import { Invoker } from './invoker.js';
 import { FunctionLogs } from './logs.js';
+import { FunctionMetrics } from './metrics.js';
 import { functionArnsFor, type FunctionArns } from './names.js';
 import { EnvironmentPool } from './pool.js';
 import { FunctionRegistry } from './registry.js';
@@ -34,6 +35,7 @@ export interface Functions {
   invoker: Invoker;
   asyncQueue: AsyncQueue;
   logs: FunctionLogs;
+  metrics: FunctionMetrics;
   arns: FunctionArns;
   stop(): Promise<void>;
 }
@@ -46,12 +48,14 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
   const logs = new FunctionLogs();
   const arns = functionArnsFor(options.region, options.account);
   const concurrency = new ConcurrencyLimiter(settings.concurrency, () => registry.reservedTotal());
-  const invoker = new Invoker({ registry, pool, concurrency, logs, arns, logger: options.logger });
+  const metrics = new FunctionMetrics(() => concurrency.running());
+  const invoker = new Invoker({ registry, pool, concurrency, metrics, logs, arns, logger: options.logger });
   const asyncQueue = await AsyncQueue.open({
     records: options.records,
     registry,
     invoker,
     concurrency,
+    metrics,
     arns,
     clock: options.clock,
     logger: options.logger,
@@ -62,5 +66,5 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
     await pool.close(); // ends the invocations in flight; the queue stores their events back
     await asyncQueue.drained();
   };
-  return { registry, codeStore, pool, concurrency, invoker, asyncQueue, logs, arns, stop };
+  return { registry, codeStore, pool, concurrency, invoker, asyncQueue, logs, metrics, arns, stop };
 }

@@ -9,6 +9,7 @@ import { AwsError } from '../core/aws-error.js';
 import type { Logger } from '../core/logger.js';
 import type { ConcurrencyLimiter } from './concurrency.js';
 import type { FunctionLogs } from './logs.js';
+import type { FunctionMetrics } from './metrics.js';
 import type { FunctionArns, FunctionReference } from './names.js';
 import type { EnvironmentPool } from './pool.js';
 import type { InvokeResult } from './environment.js';
@@ -40,6 +41,7 @@ export interface InvokerDeps {
   registry: FunctionRegistry;
   pool: EnvironmentPool;
   concurrency: ConcurrencyLimiter;
+  metrics: FunctionMetrics;
   logs: FunctionLogs;
   arns: FunctionArns;
   logger: Logger;
@@ -64,7 +66,10 @@ export class Invoker {
 
     // Sync callers are throttled at once, without queueing (spec §1.4).
     const slot = concurrency.tryAcquire(record.name, record.reservedConcurrency);
-    if (!slot.ok) throw new AwsError('TooManyRequestsException', 'Rate Exceeded.', { fields: { Type: 'User', Reason: slot.reason } });
+    if (!slot.ok) {
+      this.#deps.metrics.throttles.inc({ function: record.name });
+      throw new AwsError('TooManyRequestsException', 'Rate Exceeded.', { fields: { Type: 'User', Reason: slot.reason } });
+    }
     let result: InvokeResult;
     try {
       result = await this.run({ functionName: record.name, version, qualifier: reference.qualifier, requestId: randomUUID(), payload, ...(clientContext === undefined ? {} : { clientContext }) });
@@ -100,6 +105,10 @@ export class Invoker {
       pool.release(environment);
     }
     logs.append(invocation.functionName, result.log);
+    const labels = { function: invocation.functionName, version: invocation.version.version };
+    this.#deps.metrics.invocations.inc(labels);
+    if (result.functionError !== undefined) this.#deps.metrics.errors.inc(labels);
+    this.#deps.metrics.duration.observe(labels, result.durationMs);
     return result;
   }
 }

@@ -23,6 +23,7 @@ import { registerConnectionRoutes } from './iot-data/connections.js';
 import { registerFunctionRoutes } from './lambda/functions.js';
 import { registerAliasRoutes } from './lambda/aliases.js';
 import { registerEventInvokeConfigRoutes } from './lambda/event-invoke-config.js';
+import { registerFunctionLogRoutes } from './hako/function-logs.js';
 import type { Functions } from '../functions/index.js';
 
 export interface ApiServices {
@@ -66,4 +67,5 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerFunctionRoutes(app, services.functions);
   registerAliasRoutes(app, services.functions);
   registerEventInvokeConfigRoutes(app, services.functions, services.now);
+  registerFunctionLogRoutes(app, services.functions);
 }

@@ -14,6 +14,8 @@ export interface HttpServerOptions {
   isReady: () => boolean;
   /** Counters exposed on /metrics in Prometheus text format. */
   metrics: () => Record<string, number>;
+  /** More Prometheus text for /metrics (metrics kept by prom-client registries). */
+  moreMetrics?: () => Promise<string>;
   /** Largest request body accepted, bytes. */
   bodyLimit?: number;
 }
@@ -54,7 +56,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
   app.get('/metrics', { config: { public: true } }, async (_request, reply) => {
     const lines = Object.entries(options.metrics()).map(([name, value]) => `${name} ${value}`);
-    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+    const more = options.moreMetrics === undefined ? '' : await options.moreMetrics();
+    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n${more}`);
   });
   return app;
 }
