@@ -247,6 +247,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     registry,
     shadows,
     functions,
+    account: config.account,
     broker,
     logger: logger.child({ component: 'http' }),
     now: () => clock.now(),

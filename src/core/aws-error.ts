@@ -14,6 +14,7 @@ export const awsErrorStatus = {
   RegistrationCodeValidationException: 400,
   InvalidParameterValueException: 400,
   InvalidRequestContentException: 400,
+  ValidationException: 400,
   UnauthorizedException: 401,
   MissingAuthenticationTokenException: 403,
   IncompleteSignatureException: 403,

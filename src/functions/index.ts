@@ -16,6 +16,7 @@ import { FunctionMetrics } from './metrics.js';
 import { functionArnsFor, type FunctionArns } from './names.js';
 import { EnvironmentPool } from './pool.js';
 import { FunctionRegistry } from './registry.js';
+import { ScheduledRules } from './schedules/rules.js';
 
 export interface FunctionsOptions {
   dataDir: string;
@@ -34,6 +35,8 @@ export interface Functions {
   concurrency: ConcurrencyLimiter;
   invoker: Invoker;
   asyncQueue: AsyncQueue;
+  /** Scheduled EventBridge rules that invoke functions. */
+  rules: ScheduledRules;
   logs: FunctionLogs;
   metrics: FunctionMetrics;
   arns: FunctionArns;
@@ -61,10 +64,12 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
     logger: options.logger,
     retryDelayMs: settings.asyncRetryDelay * 1000,
   });
+  const rules = await ScheduledRules.open({ records: options.records, asyncQueue, clock: options.clock, logger: options.logger, region: options.region, account: options.account });
   const stop = async (): Promise<void> => {
+    rules.stop();
     asyncQueue.pause();
     await pool.close(); // ends the invocations in flight; the queue stores their events back
     await asyncQueue.drained();
   };
-  return { registry, codeStore, pool, concurrency, invoker, asyncQueue, logs, metrics, arns, stop };
+  return { registry, codeStore, pool, concurrency, invoker, asyncQueue, rules, logs, metrics, arns, stop };
 }

@@ -24,6 +24,8 @@ import { registerFunctionRoutes } from './lambda/functions.js';
 import { registerAliasRoutes } from './lambda/aliases.js';
 import { registerEventInvokeConfigRoutes } from './lambda/event-invoke-config.js';
 import { registerFunctionLogRoutes } from './hako/function-logs.js';
+import { registerRuleOperations } from './events/rules.js';
+import { JsonTargets } from './json-targets.js';
 import type { Functions } from '../functions/index.js';
 
 export interface ApiServices {
@@ -32,8 +34,10 @@ export interface ApiServices {
   /** The data plane: shadows over HTTP, and publish/retained messages/connections on the broker. */
   shadows: ShadowService;
   broker: Broker;
-  /** The Lambda API. */
+  /** The Lambda API, and EventBridge's scheduled rules. */
   functions: Functions;
+  /** Account id in ARNs. */
+  account: string;
   logger: Logger;
   now: () => number;
   maxClockSkewMs: number;
@@ -68,4 +72,5 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerAliasRoutes(app, services.functions);
   registerEventInvokeConfigRoutes(app, services.functions, services.now);
   registerFunctionLogRoutes(app, services.functions);
+  registerRuleOperations(new JsonTargets(app), services.functions.rules, services.account);
 }
