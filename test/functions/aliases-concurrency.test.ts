@@ -2,7 +2,8 @@
  * @module test/functions/aliases-concurrency.test — aliases and concurrency through `@aws-sdk/client-lambda`
  * (spec §4, §5): an alias names a version, weighted routing sends a share to one more version, versions
  * an alias uses cannot be deleted; reserved concurrency caps a function, and synchronous calls over the cap
- * get 429 TooManyRequestsException with Lambda's Reason at once.
+ * get 429 TooManyRequestsException with Lambda's Reason at once. Environments: an update lets the call in
+ * flight finish on the old code, and a crash makes the next call a cold start.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -144,4 +145,34 @@ test('reserving so much that fewer than 100 stay unreserved is refused', async (
   await client.send(new CreateFunctionCommand({ FunctionName: 'greedy', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.mjs': VERSIONED('x') }) } }));
   await rejectsWithLambda(client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'greedy', ReservedConcurrentExecutions: 950 })), 'InvalidParameterValueException', 400, /below its minimum value of \[100\]/);
   assert.equal((await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'greedy', ReservedConcurrentExecutions: 900 }))).ReservedConcurrentExecutions, 900);
+});
+
+test('an update does not interrupt an invocation in flight: it finishes on the old code while new calls run the new', async (t) => {
+  const hold = await holdServer();
+  t.after(() => hold.close());
+  const OLD = HELD.replace("resolve('released')", "resolve('old code')");
+  await client.send(new CreateFunctionCommand({ FunctionName: 'rolling', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Timeout: 30, Code: { ZipFile: zipOf({ 'index.mjs': OLD }) } }));
+  const inFlight = client.send(new InvokeCommand({ FunctionName: 'rolling', Payload: Buffer.from(JSON.stringify({ port: hold.port })) }));
+  await hold.waitForHeld(1);
+  await client.send(new UpdateFunctionCodeCommand({ FunctionName: 'rolling', ZipFile: zipOf({ 'index.mjs': 'export const handler = async () => "new code";' }) }));
+  assert.equal(json((await client.send(new InvokeCommand({ FunctionName: 'rolling' }))).Payload), 'new code');
+  hold.releaseAll();
+  const finished = await inFlight;
+  assert.deepEqual([finished.FunctionError, json(finished.Payload)], [undefined, 'old code']);
+});
+
+test('after a crash the next invocation is a cold start in a new environment', async () => {
+  const source = "let count = 0;\nexport const handler = async (e) => { count++; if (e.exit) process.exit(2); return count; };";
+  await client.send(new CreateFunctionCommand({ FunctionName: 'phoenix', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.mjs': source }) } }));
+  const invoke = (event: object) => client.send(new InvokeCommand({ FunctionName: 'phoenix', Payload: Buffer.from(JSON.stringify(event)), LogType: 'Tail' }));
+  const log = (answer: { LogResult?: string | undefined }): string => Buffer.from(answer.LogResult ?? '', 'base64').toString();
+  assert.equal(json((await invoke({})).Payload), 1);
+  const warm = await invoke({});
+  assert.equal(json(warm.Payload), 2);
+  assert.doesNotMatch(log(warm), /Init Duration/);
+  const crashed = await invoke({ exit: true });
+  assert.equal((json(crashed.Payload) as { errorType: string }).errorType, 'Runtime.ExitError');
+  const reborn = await invoke({});
+  assert.equal(json(reborn.Payload), 1, 'module state started over');
+  assert.match(log(reborn), /Init Duration: [\d.]+ ms/);
 });
