@@ -121,23 +121,21 @@ export async function withConnection<T>(what: string, flags: ConnectionFlags, bo
   // stderr (one line per failure) that is noise. An explicit setting of the variable still wins.
   env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   // maxAttempts 1: an operator command reports the first answer instead of retrying it.
-  const iot = new IoTClient({ endpoint: url.href.replace(/\/$/, ''), region, maxAttempts: 1, ...(credentials === undefined ? {} : { credentials }) });
+  const clientConfig = { endpoint: url.href.replace(/\/$/, ''), region, maxAttempts: 1, ...(credentials === undefined ? {} : { credentials }) };
+  const iot = new IoTClient(clientConfig);
+  const lambdaClient = new LambdaClient(clientConfig);
   const context: FailureContext = { what, endpoint: url.origin, credentialsSource: source };
-  const send = (async (command: object) => {
-    try {
-      return await (iot.send as (c: object) => Promise<unknown>)(command);
-    } catch (error) {
-      throw failure(context, command.constructor.name.replace(/Command$/, ''), error);
-    }
-  }) as unknown as IoTClient['send'];
-  const lambdaClient = new LambdaClient({ endpoint: url.href.replace(/\/$/, ''), region, maxAttempts: 1, ...(credentials === undefined ? {} : { credentials }) });
-  const lambda = (async (command: object) => {
-    try {
-      return await (lambdaClient.send as (c: object) => Promise<unknown>)(command);
-    } catch (error) {
-      throw failure(context, command.constructor.name.replace(/Command$/, ''), error);
-    }
-  }) as unknown as LambdaClient['send'];
+  /** A client's `send`, with a failure turned into a `CliError` naming the operation. */
+  const reporting = <S>(client: { send: S }): S =>
+    (async (command: object) => {
+      try {
+        return await (client.send as (c: object) => Promise<unknown>).call(client, command);
+      } catch (error) {
+        throw failure(context, command.constructor.name.replace(/Command$/, ''), error);
+      }
+    }) as unknown as S;
+  const send = reporting(iot);
+  const lambda = reporting(lambdaClient);
   const hakoApi = async (operation: string, method: string, apiPath: string, payload?: object): Promise<Record<string, unknown>> => {
     try {
       return await callHakoApi(iot, url, region, method, apiPath, payload);
