@@ -7,14 +7,14 @@ import { AwsError } from '../../core/aws-error.js';
 import { aliasConfiguration } from '../../functions/aliases.js';
 import { MIN_UNRESERVED_CONCURRENCY } from '../../functions/concurrency.js';
 import type { Functions } from '../../functions/index.js';
-import { parseFunctionReference } from '../../functions/names.js';
 import { ApiResponse, apiRoute, optionalInteger, type ApiRequest } from '../aws-api.js';
+import { resolvedName } from './functions.js';
 
 const MAX_LIST_ITEMS = 50;
 
 export function registerAliasRoutes(app: FastifyInstance, functions: Functions): void {
   const { registry, arns } = functions;
-  const nameOf = (params: ApiRequest['params']): string => registry.resolve({ name: parseFunctionReference(params.name ?? '', undefined).name, qualifier: undefined }, arns.function).record.name;
+  const nameOf = (params: ApiRequest['params']): string => resolvedName(registry, params.name ?? '', arns);
   const base = '/2015-03-31/functions/:name/aliases';
 
   apiRoute(app, 'POST', base, async ({ params, body }) => {

@@ -10,6 +10,7 @@ import type { Functions } from '../../functions/index.js';
 import { parseFunctionReference } from '../../functions/names.js';
 import { LATEST } from '../../functions/registry.js';
 import { ApiResponse, apiRoute, type ApiRequest } from '../aws-api.js';
+import { resolvedName } from './functions.js';
 
 export function registerEventInvokeConfigRoutes(app: FastifyInstance, functions: Functions, now: () => number): void {
   const { registry, arns } = functions;
@@ -17,8 +18,7 @@ export function registerEventInvokeConfigRoutes(app: FastifyInstance, functions:
   /** The function's name and the qualifier, from the path and `?Qualifier=`; 404 for an unknown function. */
   const target = ({ params, query }: Pick<ApiRequest, 'params' | 'query'>): { name: string; qualifier: string | undefined } => {
     const reference = parseFunctionReference(params.name ?? '', query.Qualifier);
-    const name = registry.resolve({ name: reference.name, qualifier: undefined }, arns.function).record.name;
-    return { name, qualifier: reference.qualifier };
+    return { name: resolvedName(registry, reference.name, arns), qualifier: reference.qualifier };
   };
   const arnOf = (name: string, qualifier: string | undefined): string => arns.function(name, qualifier ?? LATEST);
 

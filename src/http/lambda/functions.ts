@@ -134,8 +134,8 @@ function revisionOf(body: ApiRequest['body']): { revisionId?: string } {
   return typeof body.RevisionId === 'string' ? { revisionId: body.RevisionId } : {};
 }
 
-/** A name in the path that may be an ARN; operations on `$LATEST` ignore a qualifier-less form. */
-function resolvedName(registry: FunctionRegistry, input: string, arns: FunctionArns): string {
+/** The name of an existing function from a path parameter that may be an ARN (404 if there is none). */
+export function resolvedName(registry: FunctionRegistry, input: string, arns: FunctionArns): string {
   const reference = parseFunctionReference(input, undefined);
   return registry.resolve({ name: reference.name, qualifier: undefined }, arns.function).record.name;
 }
