@@ -21,6 +21,8 @@ export interface BenchOptions {
   shadowThings: number;
   /** Shadow scenarios: updates per thing awaiting their answer. */
   shadowInFlight: number;
+  /** fn-cold: cold starts measured (and as many anchor spawns). */
+  fnColdStarts: number;
   /** Measurements per (scenario, broker); the report keeps the median. */
   repeat: number;
   json: boolean;
@@ -41,6 +43,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --connections N     idle connections for the RSS scenario (default 8000)
   --shadow-things N   shadow scenarios: things, each updating its own shadow (default 100)
   --shadow-in-flight N  shadow scenarios: updates per thing awaiting their answer (default 1)
+  --fn-cold-starts N  fn-cold: cold starts measured, and as many anchor spawns (default 20)
   --repeat N          measure each (scenario, broker) N times and report the median (default 1)
   --json              print the results as JSON instead of markdown
   --help              this text
@@ -62,6 +65,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       connections: { type: 'string', default: '8000' },
       'shadow-things': { type: 'string', default: '100' },
       'shadow-in-flight': { type: 'string', default: '1' },
+      'fn-cold-starts': { type: 'string', default: '20' },
       repeat: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -82,6 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     connections: Math.round(positive(values.connections, '--connections')),
     shadowThings: Math.round(positive(values['shadow-things'], '--shadow-things')),
     shadowInFlight: Math.round(positive(values['shadow-in-flight'], '--shadow-in-flight')),
+    fnColdStarts: Math.round(positive(values['fn-cold-starts'], '--fn-cold-starts')),
     repeat: Math.round(positive(values.repeat, '--repeat')),
     json: values.json,
     help: values.help,

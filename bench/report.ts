@@ -2,8 +2,10 @@
  * @module bench/report — renders a BenchReport as one side-by-side markdown table, a CPU table and
  * notes, or as JSON.
  */
-import type { IdleResult, LoadResult, ShadowResult, ThroughputResult } from './load/config.js';
+import type { FunctionResult, IdleResult, LoadResult, ShadowResult, ThroughputResult } from './load/config.js';
+import type { LatencySummary } from './load/histogram.js';
 import type { BenchReport, Outcome, ScenarioReport } from './runner.js';
+import { SCENARIOS, type FunctionScenario } from './scenarios.js';
 
 /** A rendered cell and the number ratios are computed from (null when failed or not verified). */
 interface Cell {
@@ -51,7 +53,11 @@ export function renderMarkdown(report: BenchReport): string {
   const out = [summaryLine(report), '', ...lines];
   const cpu = renderCpuTable(report);
   if (cpu.length > 0) {
-    out.push('', 'CPU in the measurement window, % of one core: broker / load generator / everything else.', '');
+    out.push('', 'CPU in the measurement window, % of one core: broker / load generator / everything else.');
+    if (report.scenarios.some((s) => s.kind === 'function')) {
+      out.push('In the fn-* rows the broker is hako with its function environments, and the load generator includes its anchor processes.');
+    }
+    out.push('');
     out.push(...cpu);
   }
   if (notes.length > 0) out.push('', ...[...new Set(notes)].map((n) => `- ${n}`));
@@ -93,6 +99,7 @@ function rowsFor(scenario: ScenarioReport): Row[] {
       { label: `${scenario.title}: broker CPU per update (µs)`, cell: cpuPerUpdateCell },
     ];
   }
+  if (scenario.kind === 'function') return functionRows(scenario);
   const connections = Object.values(scenario.outcomes).flatMap((o) =>
     o.ok && o.result.kind === 'idle' ? [o.result.connections] : [],
   )[0];
@@ -151,6 +158,81 @@ function cpuPerUpdateCell(outcome: Outcome | undefined): Cell {
   return { text: value.toFixed(0) + (r.ok ? '' : ' ✗'), value: r.ok ? value : null };
 }
 
+/**
+ * A function scenario's rows. The anchors are rows of their own, in hako's column because they were
+ * measured in hako's run, alternating with it; their labels say they are plain Node, not hako.
+ */
+function functionRows(scenario: ScenarioReport): Row[] {
+  const { title } = scenario;
+  const target = (figure: 'p50' | 'overhead'): string =>
+    scenario.target?.figure === figure ? `; target < ${scenario.target.underMs}` : '';
+  const mode = SCENARIOS.find((s): s is FunctionScenario => s.kind === 'function' && s.id === scenario.id)?.mode;
+  if (mode === 'cold') {
+    return [
+      { label: `${title}: Invoke → answer, p50 / p99 (ms${target('p50')})`, cell: (o) => pairCell(o, (r) => r.latency) },
+      { label: `${title}: of which Init Duration (spawn → first poll), p50 / p99 (ms)`, cell: (o) => pairCell(o, (r) => r.initDuration) },
+      { label: `${title}: anchor, plain \`node -e\` spawn → exit, p50 / p99 (ms)`, cell: (o) => pairCell(o, (r) => r.anchor) },
+    ];
+  }
+  if (mode === 'warm') {
+    return [
+      { label: `${title}: p50 / p99 (ms)`, cell: (o) => pairCell(o, (r) => r.latency) },
+      { label: `${title}: anchor, plain Node HTTP echo round trip, p50 / p99 (ms)`, cell: (o) => pairCell(o, (r) => r.anchor) },
+      { label: `${title}: overhead, hako p50 − anchor p50 (ms${target('overhead')})`, cell: overheadCell },
+    ];
+  }
+  return [
+    { label: `${title} (invocations/s)`, cell: invocationRateCell },
+    { label: `${title}: p50 / p99 (ms)`, cell: (o) => pairCell(o, (r) => r.latency) },
+    { label: `${title}: CPU per Invoke, hako + its environments (µs)`, cell: cpuPerInvokeCell },
+  ];
+}
+
+/** `p50 / p99` of one of a function result's latencies; the value (for ratios) is the p50. */
+function pairCell(outcome: Outcome | undefined, pick: (r: FunctionResult) => LatencySummary | undefined): Cell {
+  const r = functionOf(outcome);
+  if (r === null) return failedCell(outcome);
+  const latency = pick(r);
+  if (latency === undefined || latency.count === 0) return { text: r.ok ? '—' : '— ✗', value: null };
+  const text = [latency.p50Ms, latency.p99Ms].map(formatMs).join(' / ');
+  return { text: text + (r.ok ? '' : ' ✗'), value: r.ok ? latency.p50Ms : null };
+}
+
+function overheadCell(outcome: Outcome | undefined): Cell {
+  const r = functionOf(outcome);
+  if (r === null) return failedCell(outcome);
+  const value = r.overheadP50Ms;
+  if (value === undefined) return { text: r.ok ? '—' : '— ✗', value: null };
+  return { text: formatMs(value) + (r.ok ? '' : ' ✗'), value: r.ok ? value : null };
+}
+
+function invocationRateCell(outcome: Outcome | undefined): Cell {
+  const r = functionOf(outcome);
+  if (r === null) return failedCell(outcome);
+  return { text: formatCount(r.invocationsPerSec) + (r.ok ? '' : ' ✗'), value: r.ok ? r.invocationsPerSec : null };
+}
+
+/** CPU time of hako and its environment processes per answered Invoke, with the environments' share. */
+function cpuPerInvokeCell(outcome: Outcome | undefined): Cell {
+  const r = functionOf(outcome);
+  if (r === null) return failedCell(outcome);
+  if (r.invocationsPerSec === 0) return { text: r.ok ? '—' : '— ✗', value: null };
+  const perInvoke = (pct: number): number => (pct * 10_000) / r.invocationsPerSec;
+  const value = perInvoke(r.cpu.brokerPct);
+  const text = `${value.toFixed(0)} (environments ${perInvoke(r.cpu.environmentsPct).toFixed(0)})`;
+  return { text: text + (r.ok ? '' : ' ✗'), value: r.ok ? value : null };
+}
+
+/** `<name> <figure> ms: target under <n> ms met|missed`, for a scenario with a target. */
+function targetNote(scenario: ScenarioReport, name: string, r: FunctionResult): string | undefined {
+  const { target } = scenario;
+  if (target === undefined) return undefined;
+  const figure = target.figure === 'p50' ? (r.latency.count > 0 ? r.latency.p50Ms : undefined) : r.overheadP50Ms;
+  if (figure === undefined) return undefined;
+  const verdict = r.ok && figure < target.underMs ? 'met' : 'missed';
+  return `${name}, ${scenario.id}: ${target.name} ${formatMs(figure)} ms, target under ${target.underMs} ms: ${verdict}`;
+}
+
 function latencyCell(outcome: Outcome | undefined, key: 'p50Ms' | 'p99Ms'): Cell {
   const r = timedOf(outcome);
   if (r === null) return failedCell(outcome);
@@ -174,6 +256,10 @@ function throughputOf(outcome: Outcome | undefined): ThroughputResult | null {
   return outcome?.ok === true && outcome.result.kind === 'throughput' ? outcome.result : null;
 }
 
+function functionOf(outcome: Outcome | undefined): FunctionResult | null {
+  return outcome?.ok === true && outcome.result.kind === 'function' ? outcome.result : null;
+}
+
 function shadowOf(outcome: Outcome | undefined): ShadowResult | null {
   return outcome?.ok === true && outcome.result.kind === 'shadow' ? outcome.result : null;
 }
@@ -194,6 +280,10 @@ function notesFor(scenario: ScenarioReport, name: string): string[] {
   }
   if (r.kind !== 'idle' && r.cpu.otherPct > DISTURBED_PCT) {
     notes.push(`${name}, ${scenario.id}: disturbed, other processes used ${r.cpu.otherPct}% of a core`);
+  }
+  if (r.kind === 'function') {
+    const note = targetNote(scenario, name, r);
+    if (note !== undefined) notes.push(note);
   }
   if (r.kind === 'tls-connect') {
     const what = name === 'forwarder' ? " (Node's tls.createServer answering CONNECT with a canned CONNACK)" : '';
@@ -232,6 +322,8 @@ function renderCpuTable(report: BenchReport): string[] {
 function ratio(hako: number | null, base: number | null): string {
   return hako === null || base === null || base === 0 ? '—' : `${(hako / base).toFixed(2)}×`;
 }
+
+const formatMs = (ms: number): string => ms.toFixed(Math.abs(ms) < 10 ? 2 : 1);
 
 function formatCount(n: number): string {
   if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(2)}M`;

@@ -5,12 +5,20 @@
  * process (bench/measure.ts), so no run inherits another's heap, queues or sockets.
  */
 import os from 'node:os';
-import { SHADOW_BROKER_NAMES, TLS_BROKER_NAMES, type BrokerHandle } from './brokers/index.js';
+import { FUNCTION_BROKER_NAMES, SHADOW_BROKER_NAMES, TLS_BROKER_NAMES, type BrokerHandle } from './brokers/index.js';
 import type { BenchOptions } from './cli-args.js';
 import { ensureOpenFileLimit } from './fd-limit.js';
-import type { IdleLoad, LoadConfig, ShadowEndpoint, ShadowLoad, ThroughputLoad, TlsConnectLoad } from './load/config.js';
+import type { FunctionLoad, IdleLoad, LoadConfig, ShadowEndpoint, ShadowLoad, ThroughputLoad, TlsConnectLoad } from './load/config.js';
 import { Measurer, type KeyFigure, type Outcome } from './measure.js';
-import { SCENARIOS, type Scenario, type ShadowScenario, type ThroughputScenario, type TlsConnectScenario } from './scenarios.js';
+import {
+  SCENARIOS,
+  type FunctionScenario,
+  type FunctionTarget,
+  type Scenario,
+  type ShadowScenario,
+  type ThroughputScenario,
+  type TlsConnectScenario,
+} from './scenarios.js';
 
 export type { Outcome } from './measure.js';
 
@@ -20,6 +28,8 @@ export interface ScenarioReport {
   kind: Scenario['kind'];
   /** Latency scenario: the fixed total publish rate used, msg/s. */
   rate?: number;
+  /** Function scenarios: the issue's target for this scenario's figure. */
+  target?: FunctionTarget;
   outcomes: Record<string, Outcome>;
   /** Brokers in the run that this scenario does not apply to, and why (their cells read —). */
   skipped: Record<string, string>;
@@ -54,6 +64,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
 
   for (const scenario of SCENARIOS.filter((s) => opts.scenarios.includes(s.id))) {
     const report: ScenarioReport = { id: scenario.id, title: titleOf(scenario, opts), kind: scenario.kind, outcomes: {}, skipped: {} };
+    if (scenario.kind === 'function' && scenario.target !== undefined) report.target = scenario.target;
     let rate = 0;
     if (scenario.kind === 'latency') {
       const basis = reports.find((r) => r.id === scenario.basis.id);
@@ -74,6 +85,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
         if (scenario.kind === 'idle') return idleConfig(opts, broker);
         if (scenario.kind === 'tls-connect') return tlsConnectConfig(opts, scenario, broker);
         if (scenario.kind === 'shadow') return shadowConfig(opts, scenario, broker);
+        if (scenario.kind === 'function') return functionConfig(opts, scenario, broker);
         return throughputConfig(opts, scenario.kind === 'latency' ? scenario.basis : scenario, broker, rate);
       };
       const start = scenario.kind === 'tls-connect' ? { tlsClients: scenario.concurrency } : {};
@@ -99,10 +111,14 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
 function skipReason(scenario: Scenario, name: string): string | undefined {
   if (scenario.kind === 'tls-connect' && !TLS_BROKER_NAMES.includes(name)) return 'no TLS setup in the bench';
   if (scenario.kind === 'shadow' && !SHADOW_BROKER_NAMES.includes(name)) return 'no Device Shadow';
+  if (scenario.kind === 'function' && !FUNCTION_BROKER_NAMES.includes(name)) {
+    return name === 'hako-policy' ? "hako's function path again: its MQTT policy does not apply to the signed Lambda API" : 'no Lambda functions';
+  }
   return undefined;
 }
 
 export function titleOf(scenario: Scenario, opts: BenchOptions): string {
+  if (scenario.kind === 'function' && scenario.mode === 'cold') return `${scenario.title} (${opts.fnColdStarts} starts)`;
   if (scenario.kind !== 'shadow') return scenario.title;
   return `${scenario.title}, ${opts.shadowThings} things × ${opts.shadowInFlight} in flight`;
 }
@@ -173,18 +189,34 @@ export function shadowConfig(opts: BenchOptions, s: ShadowScenario, broker: Brok
   };
 }
 
+export function functionConfig(opts: BenchOptions, s: FunctionScenario, broker: BrokerHandle): FunctionLoad {
+  const { http } = broker;
+  if (http === undefined) throw new Error(`${broker.name} was started without an HTTP API port`);
+  return {
+    kind: 'function',
+    mode: s.mode,
+    endpoint: { port: http.port, accessKeyId: http.accessKeyId, secretAccessKey: http.secretAccessKey, region: http.region },
+    brokerPid: broker.pid,
+    callers: s.callers,
+    coldStarts: opts.fnColdStarts,
+    warmupMs: opts.warmupSeconds * 1000,
+    durationMs: opts.seconds * 1000,
+  };
+}
+
 function shadowEndpoint(opts: BenchOptions, s: ShadowScenario, broker: BrokerHandle): ShadowEndpoint {
   if (s.transport === 'mqtt') return { kind: 'mqtt', port: broker.port, protocol: opts.protocol };
   if (broker.http === undefined) throw new Error(`${broker.name} was started without an HTTP data plane`);
   return { kind: 'http', ...broker.http };
 }
 
-/** What --repeat takes the median of: msg/s, p99 latency, RSS, connections/s or updates/s. */
+/** What --repeat takes the median of: msg/s, p99 latency, RSS, connections/s, updates/s, invocations/s or p50 latency. */
 function keyOf(scenario: Scenario): KeyFigure {
   return (r) => {
     if (r.kind === 'idle') return r.rssAfterKiB;
     if (r.kind === 'tls-connect') return r.connectsPerSec;
     if (r.kind === 'shadow') return r.updatesPerSec;
+    if (r.kind === 'function') return r.mode === 'throughput' ? r.invocationsPerSec : r.latency.p50Ms;
     return scenario.kind === 'latency' ? r.latency.p99Ms : r.deliveredPerSec;
   };
 }
@@ -219,6 +251,18 @@ export function describeOutcome(outcome: Outcome): string {
     return (
       `${r.updatesPerSec} updates/s accepted, latency p50 ${p50Ms} ms, p90 ${p90Ms} ms, p99 ${p99Ms} ms, max ${maxMs} ms, ` +
       `rejected ${r.rejected}, cpu broker ${r.cpu.brokerPct}% load ${r.cpu.loadPct}% other ${r.cpu.otherPct}% — ${verdict}${samples}`
+    );
+  }
+  if (r.kind === 'function') {
+    const verdict = r.ok ? 'ok' : `PROBLEMS: ${r.problems.join('; ')}`;
+    const pair = (l: { p50Ms: number; p99Ms: number }): string => `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms`;
+    const rate = r.mode === 'throughput' ? `${r.invocationsPerSec} invocations/s, ` : '';
+    const init = r.initDuration === undefined ? '' : `, Init Duration ${pair(r.initDuration)}`;
+    const anchor = r.anchor === undefined ? '' : `, anchor ${pair(r.anchor)}`;
+    const overhead = r.overheadP50Ms === undefined ? '' : `, overhead p50 ${r.overheadP50Ms} ms`;
+    return (
+      `${rate}${pair(r.latency)} (${r.latency.count} measured)${init}${anchor}${overhead}, cpu hako ${r.cpu.brokerPct}% (environments ` +
+      `${r.cpu.environmentsPct}%) load ${r.cpu.loadPct}% other ${r.cpu.otherPct}% — ${verdict}${samples}`
     );
   }
   const verdict = r.ok ? (r.lost > 0 ? `lost ${r.lost}` : 'ok') : `PROBLEMS: ${r.problems.join('; ')}`;

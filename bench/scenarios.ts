@@ -6,10 +6,12 @@
  * pairs throughput from the same run). The idle scenario measures broker memory per open connection.
  * The tls-connect scenario measures how many MQTT-over-TLS connections (client certificates, ECDSA P-256)
  * a broker sets up per second. The shadow scenarios measure Device Shadow updates per second over MQTT
- * and over the HTTP data plane; only hako has a Device Shadow, so they run only the hako family.
+ * and over the HTTP data plane; only hako has a Device Shadow, so they run only the hako family. The
+ * function scenarios measure hako's Lambda-compatible functions (cold start, warm Invoke latency, sync
+ * Invokes per second) next to plain-Node anchors: only hako has functions, so they run only `hako`.
  */
 import type { QoS } from './load/packets.js';
-import type { Topology } from './load/config.js';
+import type { FunctionMode, Topology } from './load/config.js';
 
 export interface ThroughputScenario {
   kind: 'throughput';
@@ -51,7 +53,27 @@ export interface ShadowScenario {
   transport: 'mqtt' | 'http';
 }
 
-export type Scenario = ThroughputScenario | LatencyScenario | IdleScenario | TlsConnectScenario | ShadowScenario;
+/** An issue's target, printed beside the figure: `figure` must stay under `underMs`. */
+export interface FunctionTarget {
+  /** `p50`: hako's p50 latency; `overhead`: hako's p50 minus the anchor's p50. */
+  figure: 'p50' | 'overhead';
+  underMs: number;
+  /** What the target is called in the report, e.g. `cold start p50`. */
+  name: string;
+}
+
+export interface FunctionScenario {
+  kind: 'function';
+  id: string;
+  /** Without the cold-start count, which comes from the command line (runner.ts adds it). */
+  title: string;
+  mode: FunctionMode;
+  /** Callers, each with one Invoke in flight. */
+  callers: number;
+  target?: FunctionTarget;
+}
+
+export type Scenario = ThroughputScenario | LatencyScenario | IdleScenario | TlsConnectScenario | ShadowScenario | FunctionScenario;
 
 const PAIRS = 4;
 const TLS_SLOTS = 16;
@@ -81,6 +103,24 @@ export const SCENARIOS: readonly Scenario[] = [
   { kind: 'tls-connect', id: 'tls-connect', title: `TLS connection setup, ${TLS_SLOTS} in flight`, concurrency: TLS_SLOTS },
   { kind: 'shadow', id: 'shadow-mqtt', title: 'Device Shadow updates over MQTT', transport: 'mqtt' },
   { kind: 'shadow', id: 'shadow-http', title: 'Device Shadow updates over HTTP', transport: 'http' },
+  {
+    kind: 'function',
+    id: 'fn-cold',
+    title: 'Lambda cold start',
+    mode: 'cold',
+    callers: 1,
+    target: { figure: 'p50', underMs: 100, name: 'cold start p50' },
+  },
+  {
+    kind: 'function',
+    id: 'fn-warm',
+    title: 'Lambda warm Invoke, 1 caller',
+    mode: 'warm',
+    callers: 1,
+    target: { figure: 'overhead', underMs: 1, name: 'warm overhead p50' },
+  },
+  { kind: 'function', id: 'fn-throughput-1', title: 'Lambda sync Invokes, 1 caller', mode: 'throughput', callers: 1 },
+  { kind: 'function', id: 'fn-throughput-4', title: 'Lambda sync Invokes, 4 callers', mode: 'throughput', callers: 4 },
 ];
 
 export const SCENARIO_IDS = SCENARIOS.map((s) => s.id);

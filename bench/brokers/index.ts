@@ -23,3 +23,9 @@ export const TLS_BROKER_NAMES: readonly string[] = ['hako', 'mosquitto', 'aedes'
 
 /** Brokers with hako's Device Shadow service: the ones the shadow scenarios run. */
 export const SHADOW_BROKER_NAMES: readonly string[] = ['hako', 'hako-policy'];
+
+/**
+ * Brokers the function scenarios run. `hako-policy` has functions too, but its policy is for anonymous
+ * MQTT clients, and the Lambda API is signed: it would measure hako's function path a second time.
+ */
+export const FUNCTION_BROKER_NAMES: readonly string[] = ['hako'];

@@ -92,7 +92,31 @@ export interface ShadowLoad {
   drainMs: number;
 }
 
-export type LoadConfig = ThroughputLoad | IdleLoad | TlsConnectLoad | ShadowLoad;
+/** hako's Lambda API (on its HTTP port) and the access key its requests are signed with (SigV4, `lambda`). */
+export type FunctionEndpoint = Omit<Extract<ShadowEndpoint, { kind: 'http' }>, 'kind'>;
+
+/**
+ * `cold`: one Invoke after each configuration update (a new environment each time), and as many plain
+ * `node -e` spawns. `warm`: one caller's sequential Invokes of a warm environment, alternating in blocks
+ * with about as many round trips to a plain Node HTTP echo server. `throughput`: `callers` Invokes in
+ * flight, no anchor.
+ */
+export type FunctionMode = 'cold' | 'warm' | 'throughput';
+
+export interface FunctionLoad {
+  kind: 'function';
+  mode: FunctionMode;
+  endpoint: FunctionEndpoint;
+  brokerPid: number;
+  /** Callers, each with its own connection and one Invoke in flight (`warm`: 1). */
+  callers: number;
+  /** `cold`: cold starts measured (each followed by one anchor spawn). */
+  coldStarts: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+export type LoadConfig = ThroughputLoad | IdleLoad | TlsConnectLoad | ShadowLoad | FunctionLoad;
 
 export interface ThroughputResult {
   kind: 'throughput';
@@ -169,7 +193,39 @@ export interface ShadowResult {
   cpu: ThroughputResult['cpu'];
 }
 
-export type LoadResult = ThroughputResult | IdleResult | TlsConnectResult | ShadowResult;
+export interface FunctionResult {
+  kind: 'function';
+  mode: FunctionMode;
+  callers: number;
+  /**
+   * Invocations answered per second over the window (`throughput`; in `warm` they alternate with the
+   * anchor's round trips, so it is not a capacity; 0 in `cold`).
+   */
+  invocationsPerSec: number;
+  /** Invoke request written → response read: each cold start (`cold`), or the window's invocations. */
+  latency: LatencySummary;
+  /**
+   * The plain-Node anchor, measured about as often and alternating with hako's figures: `node -e` spawn →
+   * exit (`cold`), or a loopback HTTP POST round trip to a Node `http` echo server with the same client (`warm`).
+   */
+  anchor: LatencySummary | undefined;
+  /** `warm`: hako's p50 minus the anchor's p50, in ms: what hako adds to a loopback HTTP round trip. */
+  overheadP50Ms: number | undefined;
+  /** `cold`: the `Init Duration` of hako's REPORT log line (spawn → the runtime's first poll). */
+  initDuration: LatencySummary | undefined;
+  /** Invocations over the whole run, warm-up included, and how many failed (HTTP status, function error, wrong body). */
+  invoked: number;
+  failed: number;
+  ok: boolean;
+  problems: string[];
+  /**
+   * `brokerPct` is hako and its function environments (child processes); `environmentsPct` the
+   * environments alone. `loadPct` includes the anchor's processes. `cold`: over the measured cold starts.
+   */
+  cpu: ThroughputResult['cpu'] & { environmentsPct: number };
+}
+
+export type LoadResult = ThroughputResult | IdleResult | TlsConnectResult | ShadowResult | FunctionResult;
 
 /** Parent → worker. */
 export interface RunMessage {

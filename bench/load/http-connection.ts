@@ -2,16 +2,18 @@
  * @module bench/load/http-connection — one keep-alive HTTP/1.1 connection on a raw socket, one request
  * at a time.
  *
- * It does what `node:http`'s client with a keep-alive agent would do for the shadow-http load, for about
- * a third of the CPU (about 40 instead of 130 µs per request on the bench machine). The broker under test
- * shares the machine's two cores with the generator, so that difference would come out of hako's share.
- * It understands only what hako's answers need: a status line, headers, and a body of `content-length`
- * bytes.
+ * It does what `node:http`'s client with a keep-alive agent would do for the shadow-http and function
+ * loads, for about a third of the CPU (about 40 instead of 130 µs per request on the bench machine). The
+ * broker under test shares the machine's two cores with the generator, so that difference would come out
+ * of hako's share. It understands only what hako's answers need: a status line, headers, and a body of
+ * `content-length` bytes.
  */
 import net from 'node:net';
 
 export interface HttpResponse {
   status: number;
+  /** Status line and headers, without the blank line (latin1). */
+  head: string;
   body: Buffer;
   /** `performance.now()` when the request was written. */
   sentAt: number;
@@ -73,7 +75,7 @@ export class HttpConnection {
       const sentAt = this.#sentAt;
       this.#sentAt = -1;
       // `HTTP/1.1 200 OK`: the status is the second word.
-      this.#onResponse({ status: Number(head.slice(9, 12)), body: buf.subarray(headEnd + HEAD_END.length, end), sentAt });
+      this.#onResponse({ status: Number(head.slice(9, 12)), head, body: buf.subarray(headEnd + HEAD_END.length, end), sentAt });
       buf = buf.subarray(end);
     }
     if (buf.length > 0) this.#buffered = buf;

@@ -5,6 +5,8 @@
  * event loop (or a heap) with the orchestrator or the broker under test.
  */
 import type { LoadResult, RunMessage, WorkerMessage } from './config.js';
+import { runColdStarts } from './function-cold.js';
+import { runInvokes } from './function-invoke.js';
 import { runIdle } from './idle-run.js';
 import { runShadow } from './shadow-run.js';
 import { runThroughput } from './throughput-run.js';
@@ -26,7 +28,11 @@ process.once('message', (message: RunMessage) => {
         ? runTlsConnect(config)
         : config.kind === 'shadow'
           ? runShadow(config)
-          : runThroughput(config);
+          : config.kind === 'function'
+            ? config.mode === 'cold'
+              ? runColdStarts(config)
+              : runInvokes(config)
+            : runThroughput(config);
   run.then(
     (result) => reply({ type: 'result', result }),
     (err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }),

@@ -148,12 +148,14 @@ export class ExecutionEnvironment {
     const deadlineMs = Date.now() + this.spec.timeoutSeconds * 1000;
     const answered = this.#api.deliver({ requestId, payload: request.payload, deadlineMs, invokedFunctionArn: request.invokedFunctionArn, traceId: request.traceId ?? traceId(), ...(request.clientContext === undefined ? {} : { clientContext: request.clientContext }) });
     const watchdog = setInterval(() => this.#checkMemory(), WATCHDOG_INTERVAL_MS);
+    let deadline: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       answered.then((answer) => ({ answer })),
       this.#exited.then(() => ({ answer: undefined })),
-      new Promise<{ answer: 'timeout' }>((resolve) => setTimeout(() => resolve({ answer: 'timeout' }), this.spec.timeoutSeconds * 1000).unref()),
+      new Promise<{ answer: 'timeout' }>((resolve) => (deadline = setTimeout(() => resolve({ answer: 'timeout' }), this.spec.timeoutSeconds * 1000).unref())),
     ]);
     clearInterval(watchdog);
+    clearTimeout(deadline); // one per invocation: left pending, hundreds would pile up at a few hundred calls/s
     const durationMs = performance.now() - started;
     if (outcome.answer === 'timeout' || outcome.answer === undefined) {
       this.#api.abandon();
@@ -274,6 +276,9 @@ function errorResult(errorType: string, errorMessage: string): { payload: Buffer
   return { payload: Buffer.from(JSON.stringify({ errorType, errorMessage })), functionError: errorType };
 }
 
+const VM_RSS = /^VmRSS:\s+(\d+) kB/m;
+const VM_HWM = /^VmHWM:\s+(\d+) kB/m;
+
 /** Current and peak RSS from `/proc/<pid>/status`, in KiB (Linux); undefined once the process is gone. */
 function readMemory(pid: number | undefined): { rssKiB: number; peakKiB: number } | undefined {
   if (pid === undefined) return undefined;
@@ -283,8 +288,7 @@ function readMemory(pid: number | undefined): { rssKiB: number; peakKiB: number 
   } catch {
     return undefined;
   }
-  const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { rssKiB: field('VmRSS'), peakKiB: field('VmHWM') };
+  return { rssKiB: Number(VM_RSS.exec(status)?.[1] ?? 0), peakKiB: Number(VM_HWM.exec(status)?.[1] ?? 0) };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
