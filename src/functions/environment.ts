@@ -7,8 +7,8 @@
  *   error, and the environment is dead.
  * - Warm: later invocations reuse the process, so module state and the environment's temp directory persist.
  * - Timeout: the process is killed and the caller gets `Sandbox.Timedout`. A crash, `process.exit` or a
- *   memory overrun (RSS above the configured memory, checked by a watchdog) gives `Runtime.ExitError` /
- *   `Runtime.OutOfMemory`. Either way the environment is dead; the pool makes a new one.
+ *   memory overrun (RSS above the configured memory, checked every 50 ms by a watchdog; V8's own heap
+ *   limit is left alone, see the spawn) gives `Runtime.ExitError` / `Runtime.OutOfMemory`. Either way the environment is dead; the pool makes a new one.
  * - Logs: everything the process writes between two invocations belongs to the second; `START`, `END` and
  *   `REPORT` lines (with `Max Memory Used` read from the kernel's peak RSS) frame each invocation's log.
  */
@@ -88,7 +88,10 @@ export class ExecutionEnvironment {
   private constructor(spec: EnvironmentSpec, api: RuntimeApiServer) {
     this.spec = spec;
     this.#api = api;
-    this.#child = spawn(process.execPath, [`--max-old-space-size=${Math.max(16, Math.floor(spec.memoryMB * 0.9))}`, BOOTSTRAP], {
+    // No --max-old-space-size: any changed V8 flag makes Node recompile its built-in modules instead of
+    // using their code cache, ~27 ms of every cold start (bench/RESULTS.md). The RSS watchdog enforces the
+    // memory size instead, for the heap and everything else alike.
+    this.#child = spawn(process.execPath, [BOOTSTRAP], {
       cwd: spec.codeDir,
       env: environmentVariables(spec, api.address),
       stdio: ['ignore', 'pipe', 'pipe'],
