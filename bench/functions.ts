@@ -13,9 +13,9 @@
 import { attachHako, HAKO_REGION, startHako } from './brokers/hako.js';
 import type { BrokerHandle } from './brokers/index.js';
 import { parseBenchArgs } from './cli-args.js';
-import { runLoad } from './load/fork-load.js';
-import { describeOutcome, functionConfig, titleOf } from './runner.js';
+import { functionConfig } from './runner.js';
 import { SCENARIOS, type FunctionScenario } from './scenarios.js';
+import { runStandalone } from './standalone.js';
 
 const [id = 'fn-warm', seconds = '5', coldStarts = '20'] = process.argv.slice(2);
 const scenario = SCENARIOS.find((s): s is FunctionScenario => s.kind === 'function' && s.id === id);
@@ -25,16 +25,4 @@ const opts = parseBenchArgs(['--scenarios', scenario.id, '--seconds', seconds, '
 
 const dataDir = process.env['HAKO_BENCH_DATA_DIR'];
 const broker: BrokerHandle = dataDir !== undefined ? attachHako(dataDir, process.env['HAKO_REGION'] ?? HAKO_REGION) : await startHako();
-try {
-  const config = functionConfig(opts, scenario, broker);
-  const budgetMs = 60_000 + (opts.seconds + opts.warmupSeconds) * 1000 + opts.fnColdStarts * 3000;
-  const outcome = await runLoad(config, budgetMs).then(
-    (result) => ({ ok: true as const, result, samples: [] }),
-    (err: unknown) => ({ ok: false as const, error: (err as Error).message }),
-  );
-  console.log(`${broker.label}, ${titleOf(scenario, opts)}, ${opts.seconds} s after ${opts.warmupSeconds} s warm-up, node ${process.version}`);
-  console.log(describeOutcome(outcome));
-  if (!outcome.ok || !outcome.result.ok) process.exitCode = 1;
-} finally {
-  await broker.stop();
-}
+await runStandalone(broker, scenario, opts, (b) => functionConfig(opts, scenario, b), opts.fnColdStarts * 3000);

@@ -12,9 +12,9 @@
 import { attachHako, HAKO_REGION, startHako } from './brokers/hako.js';
 import type { BrokerHandle } from './brokers/index.js';
 import { parseBenchArgs } from './cli-args.js';
-import { runLoad } from './load/fork-load.js';
-import { describeOutcome, shadowConfig, titleOf } from './runner.js';
+import { shadowConfig } from './runner.js';
 import { SCENARIOS, type ShadowScenario } from './scenarios.js';
+import { runStandalone } from './standalone.js';
 
 const [things = '100', inFlight = '1', seconds = '5', transport = 'mqtt'] = process.argv.slice(2);
 const scenario = SCENARIOS.find((s): s is ShadowScenario => s.kind === 'shadow' && s.transport === transport);
@@ -30,16 +30,4 @@ const broker: BrokerHandle =
     : port !== undefined
       ? { name: 'hako', label: `hako on port ${port}`, port: Number(port), pid: 0, stop: async () => undefined }
       : await startHako();
-try {
-  const config = shadowConfig(opts, scenario, broker);
-  const budgetMs = 60_000 + (opts.seconds + opts.warmupSeconds) * 1000;
-  const outcome = await runLoad(config, budgetMs).then(
-    (result) => ({ ok: true as const, result, samples: [] }),
-    (err: unknown) => ({ ok: false as const, error: (err as Error).message }),
-  );
-  console.log(`${broker.label}, ${titleOf(scenario, opts)}, ${opts.seconds} s after ${opts.warmupSeconds} s warm-up, node ${process.version}`);
-  console.log(describeOutcome(outcome));
-  if (!outcome.ok || !outcome.result.ok) process.exitCode = 1;
-} finally {
-  await broker.stop();
-}
+await runStandalone(broker, scenario, opts, (b) => shadowConfig(opts, scenario, b));
