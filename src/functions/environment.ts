@@ -13,8 +13,9 @@
  *   `REPORT` lines (with `Max Memory Used` read from the kernel's peak RSS) frame each invocation's log.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { ProcessMemory } from './process-memory.js';
 import { END_OF_INVOCATION } from './runtime/log-marker.js';
 import { RuntimeApiServer, type InitFailure, type RuntimeAnswer } from './runtime-api/server.js';
 
@@ -84,6 +85,7 @@ export class ExecutionEnvironment {
   #markerWaiter: (() => void) | undefined;
   #heapExhausted = false;
   #peakKiB = 0;
+  readonly #memory: ProcessMemory;
 
   private constructor(spec: EnvironmentSpec, api: RuntimeApiServer) {
     this.spec = spec;
@@ -96,9 +98,11 @@ export class ExecutionEnvironment {
       env: environmentVariables(spec, api.address),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    this.#memory = new ProcessMemory(this.#child.pid);
     // 'close', not 'exit': by then both pipes are drained, so a dead process's last words are in its log.
     this.#exited = new Promise((resolve) => this.#child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
       this.#state = 'dead';
+      this.#memory.close();
       resolve({ code, signal });
     }));
     this.#child.stdout?.setEncoding('utf8').on('data', (text: string) => this.#collect('stdout', text));
@@ -253,7 +257,7 @@ export class ExecutionEnvironment {
   }
 
   #checkMemory(): void {
-    const status = readMemory(this.#child.pid);
+    const status = this.#memory.read();
     if (status === undefined) return;
     this.#peakKiB = Math.max(this.#peakKiB, status.peakKiB);
     if (status.rssKiB > this.spec.memoryMB * 1024) {
@@ -264,7 +268,7 @@ export class ExecutionEnvironment {
 
   /** The process's peak RSS (the kernel's high-water mark), or the last one seen if it is gone. */
   #peakRssMB(): number {
-    this.#peakKiB = Math.max(this.#peakKiB, readMemory(this.#child.pid)?.peakKiB ?? 0);
+    this.#peakKiB = Math.max(this.#peakKiB, this.#memory.read()?.peakKiB ?? 0);
     return Math.ceil(this.#peakKiB / 1024);
   }
 }
@@ -279,21 +283,6 @@ function errorResult(errorType: string, errorMessage: string): { payload: Buffer
   return { payload: Buffer.from(JSON.stringify({ errorType, errorMessage })), functionError: errorType };
 }
 
-const VM_RSS = /^VmRSS:\s+(\d+) kB/m;
-const VM_HWM = /^VmHWM:\s+(\d+) kB/m;
-
-/** Current and peak RSS from `/proc/<pid>/status`, in KiB (Linux); undefined once the process is gone. */
-function readMemory(pid: number | undefined): { rssKiB: number; peakKiB: number } | undefined {
-  if (pid === undefined) return undefined;
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  return { rssKiB: Number(VM_RSS.exec(status)?.[1] ?? 0), peakKiB: Number(VM_HWM.exec(status)?.[1] ?? 0) };
-}
-
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve('timeout'), ms);
@@ -304,9 +293,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'>
   });
 }
 
+/** An X-Ray trace header: `Root=1-<epoch s, hex>-<24 hex>;Parent=<16 hex>;Sampled=0`. */
 function traceId(): string {
-  const hex = (bytes: number): string => Array.from({ length: bytes * 2 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
-  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${hex(12)};Parent=${hex(8)};Sampled=0`;
+  const random = randomBytes(20).toString('hex');
+  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${random.slice(0, 24)};Parent=${random.slice(24)};Sampled=0`;
 }
 
 /** The reserved variables of spec §1.6, over the function's own (which cannot override them). */
