@@ -82,7 +82,7 @@ export class Invoker {
       // Every current runtime reports errors the same way, and Lambda calls them all Unhandled (spec §1.2).
       functionError: result.functionError === undefined ? undefined : 'Unhandled',
       executedVersion: version.version,
-      logResult: options.logType === 'Tail' ? tail(result.log) : undefined,
+      logResult: options.logType === 'Tail' ? tail((await result.report).log) : undefined,
     };
   }
 
@@ -104,7 +104,7 @@ export class Invoker {
     } finally {
       pool.release(environment);
     }
-    logs.append(invocation.functionName, result.log);
+    void result.report.then((report) => logs.append(invocation.functionName, report.log));
     const labels = { function: invocation.functionName, version: invocation.version.version };
     this.#deps.metrics.invocations.inc(labels);
     if (result.functionError !== undefined) this.#deps.metrics.errors.inc(labels);

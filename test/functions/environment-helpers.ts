@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { ExecutionEnvironment, type EnvironmentSpec, type InvokeResult } from '../../src/functions/environment.js';
+import { ExecutionEnvironment, type EnvironmentSpec, type InvocationReport, type InvokeResult } from '../../src/functions/environment.js';
 
 /** Writes `files` (relative path → source) into a fresh directory, removed after the test. */
 export function functionCode(t: TestContext, files: Record<string, string>): string {
@@ -45,13 +45,17 @@ export async function environmentFor(t: TestContext, codeDir: string, handler: s
 
 let requests = 0;
 
-export function invoke(environment: ExecutionEnvironment, event: unknown = {}, options: { clientContext?: string } = {}): Promise<InvokeResult> {
-  return environment.invoke({
+/** An invocation's answer with its report (log and memory figure) settled. */
+export type SettledResult = InvokeResult & InvocationReport;
+
+export async function invoke(environment: ExecutionEnvironment, event: unknown = {}, options: { clientContext?: string } = {}): Promise<SettledResult> {
+  const result = await environment.invoke({
     requestId: `req-${++requests}-0000-0000-0000-000000000000`,
     payload: Buffer.from(JSON.stringify(event)),
     invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:contract-fn',
     ...options,
   });
+  return { ...result, ...(await result.report) };
 }
 
 /** The result parsed as JSON. */

@@ -28,7 +28,7 @@ test('an ESM async handler: the result, the context and the reserved environment
       });`,
   });
   const environment = await environmentFor(t, dir, 'index.handler', { memoryMB: 192, timeoutSeconds: 2, variables: { GREETING: 'hi', AWS_REGION: 'ignored' } });
-  const clientContext = JSON.stringify({ client: { app_title: 'demo' }, custom: { k: 'v' } });
+  const clientContext = JSON.stringify({ client: { app_title: 'demo' }, custom: { k: 'v', name: 'hako 箱 café' } }); // non-Latin-1 text crosses a header
   const result = await invoke(environment, { a: [1, 'two'] }, { clientContext });
   assert.equal(result.functionError, undefined);
   const answer = body(result) as { event: unknown; context: Record<string, unknown>; env: Record<string, string>; traceId: string };
@@ -43,7 +43,7 @@ test('an ESM async handler: the result, the context and the reserved environment
     memoryLimitInMB: '192',
     logGroupName: '/aws/lambda/contract-fn',
     logStreamName: environment.spec.logStreamName,
-    clientContext: { client: { app_title: 'demo' }, custom: { k: 'v' } },
+    clientContext: { client: { app_title: 'demo' }, custom: { k: 'v', name: 'hako 箱 café' } },
     callbackWaitsForEmptyEventLoop: true,
   });
   assert.deepEqual(answer.env, {

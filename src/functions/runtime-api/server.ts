@@ -161,9 +161,15 @@ function sendInvocation(response: http.ServerResponse, invocation: RuntimeInvoca
     'lambda-runtime-invoked-function-arn': invocation.invokedFunctionArn,
     'lambda-runtime-trace-id': invocation.traceId,
   };
-  if (invocation.clientContext !== undefined) headers['lambda-runtime-client-context'] = invocation.clientContext;
-  if (invocation.cognitoIdentity !== undefined) headers['lambda-runtime-cognito-identity'] = invocation.cognitoIdentity;
+  // JSON text may hold any character; a header carries bytes (Node writes header strings as latin1), so
+  // these go as their UTF-8 bytes, which is what runtimes decode.
+  if (invocation.clientContext !== undefined) headers['lambda-runtime-client-context'] = utf8Bytes(invocation.clientContext);
+  if (invocation.cognitoIdentity !== undefined) headers['lambda-runtime-cognito-identity'] = utf8Bytes(invocation.cognitoIdentity);
   response.writeHead(200, headers).end(invocation.payload);
+}
+
+function utf8Bytes(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
 }
 
 function errorTypeOf(request: http.IncomingMessage): string {
