@@ -162,7 +162,13 @@ export class ExecutionEnvironment {
     const prelude = this.#takeOutput();
     const started = performance.now();
     const deadlineMs = Date.now() + this.spec.timeoutSeconds * 1000;
-    const answered = this.#api.deliver({ requestId, payload: request.payload, deadlineMs, invokedFunctionArn: request.invokedFunctionArn, traceId: request.traceId ?? traceId(), ...(request.clientContext === undefined ? {} : { clientContext: request.clientContext }) });
+    let answered: Promise<RuntimeAnswer>;
+    try {
+      answered = this.#api.deliver({ requestId, payload: request.payload, deadlineMs, invokedFunctionArn: request.invokedFunctionArn, traceId: request.traceId ?? traceId(), ...(request.clientContext === undefined ? {} : { clientContext: request.clientContext }) });
+    } catch (error) {
+      this.#state = 'idle'; // nothing reached the runtime
+      throw error;
+    }
     const watchdog = setInterval(() => this.#checkMemory(), WATCHDOG_INTERVAL_MS);
     let deadline: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([

@@ -133,17 +133,20 @@ export function checkJson(payload: Buffer): void {
 }
 
 
-/** `X-Amz-Client-Context`: base64 JSON of at most 3,583 bytes, handed to the runtime as JSON text. */
+/** `X-Amz-Client-Context`: base64 JSON of at most 3,583 bytes, handed to the runtime as compact JSON text. */
 function decodeClientContext(encoded: string | undefined): string | undefined {
   if (encoded === undefined || encoded === '') return undefined;
   const text = Buffer.from(encoded, 'base64').toString('utf8');
   if (text.length > 3583) throw new AwsError('InvalidParameterValueException', 'Client context must be at most 3583 bytes', { fields: { Type: 'User' } });
+  let parsed: unknown;
   try {
-    JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw new AwsError('InvalidParameterValueException', 'Client context must be base64-encoded JSON', { fields: { Type: 'User' } });
   }
-  return text;
+  // Re-serialized: it travels to the runtime in a header, where the line breaks JSON allows between
+  // tokens cannot go.
+  return JSON.stringify(parsed);
 }
 
 function tail(log: string): string {

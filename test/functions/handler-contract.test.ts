@@ -92,6 +92,14 @@ test('module state and the temp directory persist while warm; only the first inv
   assert.ok(existsSync(path.join(environment.spec.tmpDir, 'seen')));
 });
 
+test('an invocation whose client context cannot travel in a header fails alone; the environment stays usable', async (t) => {
+  const dir = functionCode(t, { 'index.mjs': 'export const handler = async (event) => event;' });
+  const environment = await environmentFor(t, dir, 'index.handler');
+  await assert.rejects(invoke(environment, {}, { clientContext: '{"a":\n1}' }), /Invalid character in header content/);
+  assert.equal(environment.state, 'idle', 'nothing reached the runtime');
+  assert.deepEqual(body(await invoke(environment, { after: true })), { after: true });
+});
+
 test('CommonJS callback handler: the result waits for the event loop to empty, unless callbackWaitsForEmptyEventLoop is false', async (t) => {
   const dir = functionCode(t, {
     'callback.js': `

@@ -74,10 +74,11 @@ test('CreateFunction from a zip: 201 with the configuration, Active at once; the
 
 test('Invoke: the result with X-Amz-Executed-Version, a warm second call, the log tail, the client context', async () => {
   await createEcho('invoke-me', { Environment: { Variables: { MODE: 'warm' } } });
-  const clientContext = Buffer.from(JSON.stringify({ custom: { from: 'test' } })).toString('base64');
+  // Pretty-printed (line breaks) and beyond Latin-1: both must survive the trip through a header.
+  const clientContext = Buffer.from(JSON.stringify({ custom: { from: 'test 箱' } }, null, 2)).toString('base64');
   const first = await client.send(new InvokeCommand({ FunctionName: 'invoke-me', Payload: Buffer.from('{"n":1}'), LogType: 'Tail', ClientContext: clientContext }));
   assert.deepEqual([first.StatusCode, first.ExecutedVersion, first.FunctionError], [200, '$LATEST', undefined]);
-  assert.deepEqual(json(first.Payload), { echo: { n: 1 }, invocations: 1, version: '$LATEST', arn: 'arn:aws:lambda:us-east-1:000000000000:function:invoke-me', mode: 'warm', client: { custom: { from: 'test' } } });
+  assert.deepEqual(json(first.Payload), { echo: { n: 1 }, invocations: 1, version: '$LATEST', arn: 'arn:aws:lambda:us-east-1:000000000000:function:invoke-me', mode: 'warm', client: { custom: { from: 'test 箱' } } });
   const log = Buffer.from(first.LogResult ?? '', 'base64').toString();
   assert.match(log, /START RequestId: [0-9a-f-]{36} Version: \$LATEST\n/);
   assert.match(log, /\tINFO\tevent \{"n":1\}\n/);

@@ -43,7 +43,7 @@ const PREFIX = '/2018-06-01/runtime';
 export class RuntimeApiServer {
   readonly #server: http.Server;
   #waiting: http.ServerResponse | undefined;
-  #queued: RuntimeInvocation | undefined;
+  #queued: Outgoing | undefined;
   #current: { invocation: RuntimeInvocation; resolve: (answer: RuntimeAnswer) => void } | undefined;
   #onFirstPoll: (() => void) | undefined;
   #onInitError: ((failure: InitFailure) => void) | undefined;
@@ -80,14 +80,17 @@ export class RuntimeApiServer {
   /** Hands `invocation` to the runtime; resolves with its answer. One at a time. */
   deliver(invocation: RuntimeInvocation): Promise<RuntimeAnswer> {
     if (this.#current !== undefined) throw new Error(`environment busy with ${this.#current.invocation.requestId}`);
+    // Headers are built (and checked) here, so a value a header cannot carry fails this call instead of
+    // throwing later inside the runtime's poll.
+    const outgoing = { headers: invocationHeaders(invocation), payload: invocation.payload };
     return new Promise((resolve) => {
       this.#current = { invocation, resolve };
       if (this.#waiting !== undefined) {
         const waiting = this.#waiting;
         this.#waiting = undefined;
-        sendInvocation(waiting, invocation);
+        send(waiting, outgoing);
       } else {
-        this.#queued = invocation;
+        this.#queued = outgoing;
       }
     });
   }
@@ -126,7 +129,7 @@ export class RuntimeApiServer {
     const queued = this.#queued;
     if (queued !== undefined) {
       this.#queued = undefined;
-      sendInvocation(response, queued);
+      send(response, queued);
       return;
     }
     this.#waiting?.destroy(); // a runtime polls once at a time; a second poll replaces the first
@@ -153,8 +156,17 @@ export class RuntimeApiServer {
   }
 }
 
-function sendInvocation(response: http.ServerResponse, invocation: RuntimeInvocation): void {
-  const headers: http.OutgoingHttpHeaders = {
+interface Outgoing {
+  headers: Record<string, string>;
+  payload: Buffer;
+}
+
+function send(response: http.ServerResponse, outgoing: Outgoing): void {
+  response.writeHead(200, outgoing.headers).end(outgoing.payload);
+}
+
+function invocationHeaders(invocation: RuntimeInvocation): Record<string, string> {
+  const headers: Record<string, string> = {
     'content-type': 'application/json',
     'lambda-runtime-aws-request-id': invocation.requestId,
     'lambda-runtime-deadline-ms': String(invocation.deadlineMs),
@@ -165,7 +177,8 @@ function sendInvocation(response: http.ServerResponse, invocation: RuntimeInvoca
   // these go as their UTF-8 bytes, which is what runtimes decode.
   if (invocation.clientContext !== undefined) headers['lambda-runtime-client-context'] = utf8Bytes(invocation.clientContext);
   if (invocation.cognitoIdentity !== undefined) headers['lambda-runtime-cognito-identity'] = utf8Bytes(invocation.cognitoIdentity);
-  response.writeHead(200, headers).end(invocation.payload);
+  for (const [name, value] of Object.entries(headers)) http.validateHeaderValue(name, value);
+  return headers;
 }
 
 function utf8Bytes(text: string): string {
