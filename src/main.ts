@@ -89,6 +89,13 @@ function openStores(config: HakoConfig, logger: Logger): Stores {
 }
 
 /** Not loopback and not a wildcard address: clients reach hako by this very name. */
+/** An address a process on this machine can reach hako's listeners at (a wildcard bind is not one). */
+function connectableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 function isSpecificHost(host: string): boolean {
   return !isLoopbackHost(host) && host !== '0.0.0.0' && host !== '::';
 }
@@ -141,6 +148,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   let identity: Identity;
   let shadowStore: RecordShadowStore;
   let functions: Functions;
+  let httpPort: number | undefined;
   try {
     await registry.start();
     shadowStore = await RecordShadowStore.open(stores.records);
@@ -157,7 +165,17 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       clock,
       logger,
     });
-    functions = await startFunctions({ dataDir: config.dataDir, settings: config.functions, records: stores.records, region: config.region, account: config.account, clock, logger: logger.child({ component: 'functions' }) });
+    functions = await startFunctions({
+      dataDir: config.dataDir,
+      settings: config.functions,
+      records: stores.records,
+      region: config.region,
+      account: config.account,
+      clock,
+      logger: logger.child({ component: 'functions' }),
+      credentials: identity.accessKeys.issueSession(),
+      endpointUrl: () => (httpPort === undefined ? undefined : `http://${connectableHost(config.host)}:${httpPort}`),
+    });
   } catch (error) {
     await stores.close();
     throw error;
@@ -281,7 +299,8 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     const mqttPort = await listen(tcp, 'MQTT', config.host, config.mqttPort, 'mqttPort');
     const mqttsPort = await listen(tls, 'MQTT over TLS', config.host, config.mqttsPort, 'mqttsPort');
     await http.ready();
-    const httpPort = await listen(http.server, 'HTTP', config.host, config.httpPort, 'httpPort');
+    httpPort = await listen(http.server, 'HTTP', config.host, config.httpPort, 'httpPort');
+    functions.start();
     const ports: Ports = { mqtt: mqttPort, mqtts: mqttsPort, http: httpPort };
     if (https !== undefined && config.httpsPort !== undefined) ports.https = await listen(https, 'HTTPS', config.host, config.httpsPort, 'httpsPort');
     writePorts(config.dataDir, ports);

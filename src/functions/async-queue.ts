@@ -73,7 +73,8 @@ export class AsyncQueue {
   readonly #waiting = new Map<string, QueuedEvent>();
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
-  #stopped = false;
+  /** Until `start`: events are stored, none is dispatched (functions need hako's endpoint to be up). */
+  #stopped = true;
 
   private constructor(deps: AsyncQueueDeps, collection: RecordCollection<QueuedEvent>, pending: Map<string, QueuedEvent>) {
     this.#deps = deps;
@@ -81,12 +82,15 @@ export class AsyncQueue {
     for (const event of pending.values()) this.#waiting.set(event.requestId, event);
   }
 
-  /** Loads the events that were waiting (or running) when hako last stopped, and starts dispatching. */
+  /** Loads the events that were waiting (or running) when hako last stopped; `start` dispatches them. */
   static async open(deps: AsyncQueueDeps): Promise<AsyncQueue> {
     const collection = deps.records.collection<QueuedEvent>(ASYNC_EVENT_COLLECTION);
-    const queue = new AsyncQueue(deps, collection, await collection.loadAll());
-    queue.#schedule();
-    return queue;
+    return new AsyncQueue(deps, collection, await collection.loadAll());
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#schedule();
   }
 
   /** Events stored and not yet finished. */

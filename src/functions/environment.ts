@@ -14,6 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProcessMemory } from './process-memory.js';
 import { END_OF_INVOCATION } from './runtime/log-marker.js';
@@ -38,6 +39,19 @@ export interface EnvironmentSpec {
   /** Log stream name, `YYYY/MM/DD/[version]<32 hex>`. */
   logStreamName: string;
   initTimeoutMs?: number;
+  /** What the function's AWS SDK calls use: hako's endpoint and temporary credentials (see AwsAccess). */
+  aws?: AwsAccess;
+}
+
+/** How code in a function reaches AWS — here, hako: its execution role's credentials and the endpoint. */
+export interface AwsAccess {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** `AWS_ENDPOINT_URL`, which SDK v3 clients use for every service; unset while hako has no HTTP port. */
+  endpointUrl: string | undefined;
+  /** Where the SDK is lent to functions (NODE_PATH), see sdk-link. */
+  modulesDir: string | undefined;
 }
 
 export interface InvokeRequest {
@@ -322,11 +336,16 @@ function traceId(): string {
 
 /** The reserved variables of spec §1.6, over the function's own (which cannot override them). */
 function environmentVariables(spec: EnvironmentSpec, runtimeApi: string): NodeJS.ProcessEnv {
+  const aws = spec.aws;
   return {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
+    ...(aws?.modulesDir === undefined ? {} : { NODE_PATH: aws.modulesDir }),
+    // Not reserved on AWS either: a function may point its SDK elsewhere.
+    ...(aws?.endpointUrl === undefined ? {} : { AWS_ENDPOINT_URL: aws.endpointUrl }),
     ...spec.variables,
+    ...(aws === undefined ? {} : { AWS_ACCESS_KEY_ID: aws.accessKeyId, AWS_ACCESS_KEY: aws.accessKeyId, AWS_SECRET_ACCESS_KEY: aws.secretAccessKey, AWS_SESSION_TOKEN: aws.sessionToken }),
     _HANDLER: spec.handler,
     AWS_REGION: spec.region,
     AWS_DEFAULT_REGION: spec.region,
@@ -339,6 +358,7 @@ function environmentVariables(spec: EnvironmentSpec, runtimeApi: string): NodeJS
     AWS_LAMBDA_LOG_STREAM_NAME: spec.logStreamName,
     AWS_LAMBDA_RUNTIME_API: runtimeApi,
     LAMBDA_TASK_ROOT: spec.codeDir,
+    LAMBDA_RUNTIME_DIR: path.dirname(BOOTSTRAP),
     TMPDIR: spec.tmpDir,
   };
 }

@@ -14,7 +14,9 @@ import { Invoker } from './invoker.js';
 import { FunctionLogs } from './logs.js';
 import { FunctionMetrics } from './metrics.js';
 import { functionArnsFor, type FunctionArns } from './names.js';
+import type { AwsAccess } from './environment.js';
 import { EnvironmentPool } from './pool.js';
+import { linkSdk, sdkModulesDir } from './sdk-link.js';
 import { FunctionRegistry } from './registry.js';
 import { ScheduledRules } from './schedules/rules.js';
 
@@ -26,6 +28,10 @@ export interface FunctionsOptions {
   account: string;
   clock: Clock;
   logger: Logger;
+  /** The execution role's temporary credentials, given to every environment. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+  /** hako's HTTP API, once it listens: functions' SDK calls go there (`AWS_ENDPOINT_URL`). */
+  endpointUrl?: () => string | undefined;
 }
 
 export interface Functions {
@@ -40,6 +46,8 @@ export interface Functions {
   logs: FunctionLogs;
   metrics: FunctionMetrics;
   arns: FunctionArns;
+  /** Starts dispatching asynchronous events: once hako listens, so their functions can call it. */
+  start(): void;
   stop(): Promise<void>;
 }
 
@@ -47,7 +55,10 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
   const registry = await FunctionRegistry.open(options.records, options.clock);
   const codeStore = new CodeStore(options.dataDir);
   const { settings } = options;
-  const pool = new EnvironmentPool({ dataDir: options.dataDir, region: options.region, logger: options.logger, idleTimeoutMs: settings.idleTimeout * 1000 });
+  linkSdk(options.dataDir, options.logger);
+  const { credentials, endpointUrl } = options;
+  const aws = credentials === undefined ? undefined : (): AwsAccess => ({ ...credentials, endpointUrl: endpointUrl?.(), modulesDir: sdkModulesDir(options.dataDir) });
+  const pool = new EnvironmentPool({ dataDir: options.dataDir, region: options.region, logger: options.logger, idleTimeoutMs: settings.idleTimeout * 1000, ...(aws === undefined ? {} : { aws }) });
   const logs = new FunctionLogs();
   const arns = functionArnsFor(options.region, options.account);
   const concurrency = new ConcurrencyLimiter(settings.concurrency, () => registry.reservedTotal());
@@ -71,5 +82,5 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
     await pool.close(); // ends the invocations in flight; the queue stores their events back
     await asyncQueue.drained();
   };
-  return { registry, codeStore, pool, concurrency, invoker, asyncQueue, rules, logs, metrics, arns, stop };
+  return { registry, codeStore, pool, concurrency, invoker, asyncQueue, rules, logs, metrics, arns, start: () => asyncQueue.start(), stop };
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../core/logger.js';
-import { ExecutionEnvironment } from './environment.js';
+import { ExecutionEnvironment, type AwsAccess } from './environment.js';
 import type { FunctionVersion } from './registry.js';
 
 export interface PoolOptions {
@@ -18,6 +18,8 @@ export interface PoolOptions {
   logger: Logger;
   /** How long an environment may sit idle before it is stopped (AWS: unspecified, minutes). */
   idleTimeoutMs: number;
+  /** Read at each environment's start: the endpoint is known only once hako listens. */
+  aws?: () => AwsAccess;
 }
 
 interface Idle {
@@ -117,6 +119,7 @@ export class EnvironmentPool {
       region: this.#options.region,
       tmpDir,
       logStreamName: `${day}/[${version.version}]${id}`,
+      ...(this.#options.aws === undefined ? {} : { aws: this.#options.aws() }),
     });
   }
 

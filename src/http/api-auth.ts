@@ -14,7 +14,7 @@ import { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AwsError, type AwsErrorType } from '../core/aws-error.js';
 import type { Logger } from '../core/logger.js';
-import { verifySigV4 } from '../iam/sigv4/index.js';
+import { sessionTokenOf, verifySigV4 } from '../iam/sigv4/index.js';
 import type { PeerVerdict } from '../mqtt/transport/tls.js';
 import { sendAwsError, type ApiRouteConfig, type CertificateAccess, type CertificatePermission } from './aws-api.js';
 
@@ -22,6 +22,8 @@ export type CertificateDecision = { allowed: true } | { allowed: false; reason: 
 
 export interface ApiAuthOptions {
   secretOf: (accessKeyId: string) => string | undefined;
+  /** Whether the request's session token is the one its (temporary) key needs; see AccessKeys. */
+  sessionTokenMatches: (accessKeyId: string, token: string | undefined) => boolean;
   maxSkewMs: number;
   now: () => number;
   logger: Logger;
@@ -57,6 +59,9 @@ async function checkSignature(request: FastifyRequest, options: ApiAuthOptions):
     { maxSkewMs: options.maxSkewMs },
   );
   if (!verification.ok) return { credential: 'signature', code: verification.code as AwsErrorType, message: verification.message };
+  if (!options.sessionTokenMatches(verification.accessKeyId, sessionTokenOf(request.headers, rawQuery))) {
+    return { credential: 'signature', code: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
+  }
   // The SDKs sign every API body; an unsigned one would let whoever sees a request change what it does.
   if (request.headers['x-amz-content-sha256'] === 'UNSIGNED-PAYLOAD' && Buffer.isBuffer(request.body) && request.body.length > 0) {
     return { credential: 'signature', code: 'InvalidSignatureException', message: 'x-amz-content-sha256: UNSIGNED-PAYLOAD is not accepted for a request with a body; sign the body' };

@@ -50,6 +50,7 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   const { identity, registry } = services;
   requireApiAuth(app, {
     secretOf: (id) => identity.accessKeys.secretOf(id),
+    sessionTokenMatches: (id, token) => identity.accessKeys.sessionTokenMatches(id, token),
     maxSkewMs: services.maxClockSkewMs,
     now: services.now,
     logger: services.logger,

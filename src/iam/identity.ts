@@ -21,7 +21,7 @@ import { compilePolicy, parsePolicyDocument, type CompiledPolicy } from './polic
 import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { UpgradeCheck } from '../mqtt/transport/websocket.js';
-import { signedRequestFromNode, verifySigV4 } from './sigv4/index.js';
+import { sessionTokenOf, signedRequestFromNode, verifySigV4 } from './sigv4/index.js';
 
 export interface IdentityOptions {
   dataDir: string;
@@ -110,7 +110,13 @@ export async function startIdentity(options: IdentityOptions): Promise<Identity>
       const signed = signedRequestFromNode(request, undefined);
       if (!/(?:^|&)X-Amz-Signature=/i.test(signed.rawQuery)) return { ok: true, peer: undefined };
       const verification = await verifySigV4(signed, (id) => accessKeys.secretOf(id), new Date(clock.now()), { maxSkewMs: options.settings.maxClockSkew * 1000 });
-      if (verification.ok) return { ok: true, peer: { kind: 'access-key', id: verification.accessKeyId } };
+      if (verification.ok && accessKeys.sessionTokenMatches(verification.accessKeyId, sessionTokenOf(signed.headers, signed.rawQuery))) {
+        return { ok: true, peer: { kind: 'access-key', id: verification.accessKeyId } };
+      }
+      if (verification.ok) {
+        logger.warn({ remote: request.socket.remoteAddress }, 'refused MQTT over WebSocket: the session token does not match its temporary access key');
+        return { ok: false, status: 403, type: 'ForbiddenException', message: 'UnrecognizedClientException: The security token included in the request is invalid.' };
+      }
       logger.warn({ remote: request.socket.remoteAddress, code: verification.code }, `refused MQTT over WebSocket: ${verification.message}`);
       return { ok: false, status: 403, type: 'ForbiddenException', message: `${verification.code}: ${verification.message}` };
     },

@@ -5,6 +5,7 @@
  * 0600, so `AWS_SHARED_CREDENTIALS_FILE=<data-dir>/credentials` lets any AWS SDK, the AWS CLI and the
  * hako CLI talk to hako. Every active key may call every API: hako has no IAM users' policies yet.
  */
+import { randomBytes } from 'node:crypto';
 import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
@@ -20,8 +21,19 @@ export interface AccessKeyRecord {
   createdAt: number;
 }
 
+/**
+ * Temporary credentials, as AWS hands a function its execution role's: an `ASIA…` key that needs its
+ * session token on every request, held in memory only, gone when hako stops.
+ */
+export interface SessionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
 export class AccessKeys {
   readonly #keys = new Map<string, AccessKeyRecord>();
+  readonly #sessions = new Map<string, SessionCredentials>();
   readonly #store: RecordCollection<AccessKeyRecord>;
   readonly #clock: Clock;
 
@@ -40,10 +52,31 @@ export class AccessKeys {
     return { createdCredentialsFile: file };
   }
 
-  /** The secret of an active key; undefined for unknown and inactive keys alike. */
+  /** The secret of an active key or a session; undefined for unknown and inactive keys alike. */
   secretOf(accessKeyId: string): string | undefined {
     const key = this.#keys.get(accessKeyId);
-    return key?.status === 'Active' ? key.secretAccessKey : undefined;
+    if (key !== undefined) return key.status === 'Active' ? key.secretAccessKey : undefined;
+    return this.#sessions.get(accessKeyId)?.secretAccessKey;
+  }
+
+  /**
+   * Whether a request signed by `accessKeyId` carries the right session token: none for a long-term key,
+   * exactly the session's for temporary credentials (AWS answers a missing or wrong one with 403).
+   */
+  sessionTokenMatches(accessKeyId: string, token: string | undefined): boolean {
+    const session = this.#sessions.get(accessKeyId);
+    return session === undefined || token === session.sessionToken;
+  }
+
+  /**
+   * New temporary credentials (function environments get them). They are not listed with the access keys
+   * and do not count as one: disabling every long-term key still locks a user out, as it should.
+   */
+  issueSession(): SessionCredentials {
+    const { accessKeyId, secretAccessKey } = generateAccessKey();
+    const session = { accessKeyId: `ASIA${accessKeyId.slice(4)}`, secretAccessKey, sessionToken: randomBytes(96).toString('base64') };
+    this.#sessions.set(session.accessKeyId, session);
+    return session;
   }
 
   async create(userName: string): Promise<AccessKeyRecord> {

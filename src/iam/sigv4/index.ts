@@ -14,6 +14,7 @@ export { verifySigV4, type SecretLookup, type SignedRequest, type Verification, 
 export type { SigV4ErrorCode, VerificationFailure } from './errors.js';
 export { DEFAULT_MAX_SKEW_MS } from './time-window.js';
 export { signedRequestFromNode, splitRequestTarget } from './node-request.js';
+export { sessionTokenOf } from './session-token.js';
 export {
   formatCredentialsFile,
   generateAccessKey,
