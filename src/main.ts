@@ -17,6 +17,8 @@ import { createTcpServer } from './mqtt/transport/tcp.js';
 import { attachWebSocket } from './mqtt/transport/websocket.js';
 import { createHttpServer } from './http/server.js';
 import { startFunctions, type Functions } from './functions/index.js';
+import { parseFunctionReference } from './functions/names.js';
+import { startRules, type Rules } from './rules/index.js';
 import { WalCheckpointer } from './store/checkpointer.js';
 import { openSqlite, type Database } from './store/sqlite.js';
 import { SqliteSessionStore } from './mqtt/session/sqlite-session-store.js';
@@ -55,6 +57,8 @@ export interface RunningHako {
   readonly shadows: ShadowService;
   /** Lambda-compatible functions: registry, environments, invoker, logs. */
   readonly functions: Functions;
+  /** Topic rules and the engine that runs them. */
+  readonly rules: Rules;
   /** Drains connections, flushes state, closes stores. */
   stop(): Promise<void>;
 }
@@ -206,6 +210,17 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     maxInFlightPerThing: config.shadow.maxInFlightPerThing,
   });
   shadows.start();
+  // Topic rules: evaluated off the delivery path, acting through the broker and the functions' async queue.
+  const rules = await startRules({
+    records: stores.records,
+    hooks,
+    clock,
+    logger: logger.child({ component: 'rules' }),
+    accountId: config.account,
+    publish: (message) => broker.publish(message),
+    principalOf: (clientId) => broker.principalOf(clientId),
+    invokeAsync: async (functionArn, payload) => void (await functions.asyncQueue.enqueue(parseFunctionReference(functionArn, undefined), payload)),
+  });
   // JITR: announce auto-registered certificates where AWS IoT does, for whatever activates them.
   identity.certificates.onAutoRegistered((registration) => {
     const { topic, payload } = registrationEvent(registration, config.account, clock.now());
@@ -238,7 +253,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   const denied = identity.authorizer.metrics.denied;
   const http = createHttpServer({
     logger,
-    moreMetrics: () => functions.metrics.text(),
+    moreMetrics: async () => `${await functions.metrics.text()}${await rules.metrics.text()}`,
     isReady: () => ready,
     metrics: () => ({
       hako_mqtt_connections: broker.connectionCount,
@@ -265,6 +280,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     registry,
     shadows,
     functions,
+    rules,
     account: config.account,
     broker,
     logger: logger.child({ component: 'http' }),
@@ -282,6 +298,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     const listenersClosed = Promise.all([tcp, tls, https].map((server) => (server?.listening === true ? closeServer(server) : undefined)).concat(http.close()));
     listenersClosed.catch(() => undefined); // awaited below; this only keeps an early rejection from being unhandled
     await shadows.stop(); // queued shadow requests are answered (and stored) while clients are still there
+    await rules.stop(); // queued messages are evaluated; their republishes and invocations still land
     await functions.stop();
     await broker.stop();
     // After broker.stop, so WebSocket clients got their DISCONNECT (v5: 0x8B) like TCP ones.
@@ -319,6 +336,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       registry,
       shadows,
       functions,
+      rules,
       stop: async () => {
         ready = false;
         await stopStarted();

@@ -15,6 +15,7 @@ export const awsErrorStatus = {
   InvalidParameterValueException: 400,
   InvalidRequestContentException: 400,
   ValidationException: 400,
+  SqlParseException: 400,
   UnauthorizedException: 401,
   MissingAuthenticationTokenException: 403,
   IncompleteSignatureException: 403,

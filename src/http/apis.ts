@@ -27,6 +27,8 @@ import { registerFunctionLogRoutes } from './hako/function-logs.js';
 import { registerRuleOperations } from './events/rules.js';
 import { JsonTargets } from './json-targets.js';
 import type { Functions } from '../functions/index.js';
+import type { Rules } from '../rules/index.js';
+import { registerTopicRuleRoutes } from './iot/topic-rules.js';
 
 export interface ApiServices {
   identity: Identity;
@@ -36,6 +38,8 @@ export interface ApiServices {
   broker: Broker;
   /** The Lambda API, and EventBridge's scheduled rules. */
   functions: Functions;
+  /** Topic rules (CreateTopicRule & co.). */
+  rules: Rules;
   /** Account id in ARNs. */
   account: string;
   logger: Logger;
@@ -74,4 +78,5 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerEventInvokeConfigRoutes(app, services.functions, services.now);
   registerFunctionLogRoutes(app, services.functions);
   registerRuleOperations(new JsonTargets(app), services.functions.rules, services.account);
+  registerTopicRuleRoutes(app, services.rules.topicRules, (ruleName) => identity.arns.resource(`rule/${ruleName}`));
 }

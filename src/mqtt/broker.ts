@@ -50,6 +50,8 @@ interface Match {
   subscriptionIds: number[] | undefined;
 }
 
+const BASIC_INGEST_PREFIX = '$aws/rules/';
+
 export class Broker {
   readonly settings: MqttSettings;
   readonly authenticator: Authenticator;
@@ -359,6 +361,9 @@ export class Broker {
   publish(message: Message): void {
     this.metrics.messagesPublished++;
     if (this.#deps.hooks.has('message.publish')) this.#deps.hooks.emit('message.publish', { message, clientId: message.origin });
+    // Basic Ingest: `$aws/rules/<rule>/…` goes to that rule only (the hook above), never to subscribers or
+    // the retained store [spec §4.8].
+    if (message.topic.startsWith(BASIC_INGEST_PREFIX)) return;
     if (message.retain) this.#retain(message);
     // The reused map serves the outermost publish; one made during delivery (a hook listener publishing)
     // gets a map of its own, so neither disturbs the other.
@@ -443,6 +448,11 @@ export class Broker {
       this.#endSession(session, 'deleted');
     }
     return true;
+  }
+
+  /** Who a client id's session authenticated as (certificate id, access key id), if anyone. */
+  principalOf(clientId: string): string | undefined {
+    return this.#sessions.get(clientId)?.peer?.id;
   }
 
   /** Ends every connection of a principal whose certificate was deactivated, revoked or lost its CA. */

@@ -1,0 +1,55 @@
+/**
+ * @module rules/actions/action — what every rule action is behind one interface (spec §4.6–§4.7): built
+ * once from its AWS parameters when the rule is created or replaced (bad parameters are the caller's
+ * InvalidRequestException then, not a failure per message), then run per matching message. An action
+ * throws `ActionFailure` when it has failed for good, after any retries of its own; the engine collects
+ * the failures of one message into the error action's envelope.
+ */
+import type { Logger } from '../../core/logger.js';
+import type { Message } from '../../mqtt/message.js';
+import type { EvalContext, SqlOutput, SqlVersion } from '../sql/index.js';
+
+/** One message's trip through one rule, as its actions see it. */
+export interface ActionInput {
+  readonly ruleName: string;
+  /** The SELECT's result. */
+  readonly output: SqlOutput;
+  /** The same, as the bytes actions send: JSON text, or the raw payload it passed through. */
+  readonly payload: Buffer;
+  /** The original message (substitution templates are evaluated against it, not the output). */
+  readonly context: EvalContext;
+  readonly message: Message;
+  /** How many rules republished the message before (0 for a device's message), for loop protection. */
+  readonly depth: number;
+}
+
+export interface RuleAction {
+  /** The action's key in the rule: `republish`, `lambda`, `http`, … */
+  readonly kind: string;
+  /** What it delivers to, for the error envelope's `failedResource` (a topic, function ARN, URL). */
+  readonly resource: string;
+  run(input: ActionInput): Promise<void>;
+}
+
+/** What actions may use of the rest of hako. */
+export interface ActionServices {
+  /** Publishes into the broker, as hako itself (no publisher client id); `causeDepth` is the input's depth. */
+  publish(message: Message, causeDepth: number): void;
+  /** Queues an asynchronous invocation (Invoke with `Event`); resolved once the event is stored. */
+  invokeAsync(functionArn: string, payload: Buffer): Promise<void>;
+  logger: Logger;
+}
+
+export interface ActionBuildContext {
+  /** The rule's SQL version, for its substitution templates. */
+  sqlVersion: SqlVersion;
+  services: ActionServices;
+}
+
+/** Builds an action from its parameters; throws AwsError InvalidRequestException for bad ones. */
+export type ActionFactory = (parameters: Record<string, unknown>, context: ActionBuildContext) => RuleAction;
+
+/** An action's failure, with the message the error envelope reports. */
+export class ActionFailure extends Error {
+  override readonly name = 'ActionFailure';
+}

@@ -1,0 +1,243 @@
+/**
+ * @module rules/engine — runs topic rules against the broker's messages (spec §4).
+ *
+ * - Matching is a topic-trie walk over the rules' FROM filters (the broker's own `SubscriptionTrie`),
+ *   done in the `message.publish` hook; nothing else happens there. Matched messages are queued and
+ *   evaluated in a later turn of the event loop, so WHERE, SELECT and actions never slow delivery.
+ * - The queue is bounded (`maxQueuedMessages`): past it, messages are not evaluated, and that is counted
+ *   and logged (once per burst), never buffered without end.
+ * - Basic Ingest: `$aws/rules/<rule>/<rest>` runs exactly that rule, with `topic()` seeing `<rest>`; an
+ *   unknown or disabled rule is counted as `RuleNotFound` and logged.
+ * - Per message and rule: WHERE, then SELECT, then every action concurrently; the failed ones are sent
+ *   together to the rule's error action in AWS's envelope, once.
+ * - A message a rule republished carries its depth; past `MAX_REPUBLISH_DEPTH` rules no longer see it,
+ *   so two rules republishing to each other's topics cannot loop forever.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Hooks } from '../core/hooks.js';
+import type { Logger } from '../core/logger.js';
+import type { Message } from '../mqtt/message.js';
+import { SubscriptionTrie } from '../mqtt/router/index.js';
+import { ActionFailure, type ActionInput, type RuleAction } from './actions/index.js';
+import type { RuleMetrics } from './metrics.js';
+import type { CompiledRule, TopicRules } from './registry.js';
+import { evaluate, serializeOutput, stripBasicIngestPrefix, type EvalContext } from './sql/index.js';
+
+export interface RulesEngineDeps {
+  rules: TopicRules;
+  hooks: Hooks;
+  clock: Clock;
+  logger: Logger;
+  metrics: RuleMetrics;
+  accountId: string;
+  /** Who published (certificate id or access key id), for `principal()`. */
+  principalOf: (clientId: string) => string | undefined;
+  maxQueuedMessages?: number;
+}
+
+interface Pending {
+  message: Message;
+  clientId: string | undefined;
+  /** The rules whose FROM matched (or the Basic Ingest rule), and the topic they see. */
+  rules: CompiledRule[];
+  topic: string;
+}
+
+export const DEFAULT_MAX_QUEUED_MESSAGES = 100_000;
+export const MAX_REPUBLISH_DEPTH = 8;
+/** Messages evaluated per turn of the event loop before yielding to I/O. */
+const BATCH = 256;
+
+export class RulesEngine {
+  readonly #deps: RulesEngineDeps;
+  readonly #trie = new SubscriptionTrie<CompiledRule>();
+  readonly #queue: Pending[] = [];
+  #queueHead = 0;
+  #scheduled = false;
+  #unhook: (() => void) | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
+  /** Rule name → the FROM filter it is indexed under. */
+  readonly #indexed = new Map<string, string>();
+  /** Depth of messages rules published (republish), by identity: the hook hands back the same object. */
+  readonly #depth = new WeakMap<Message, number>();
+  #overflowLogged = false;
+  #drainWaiters: (() => void)[] = [];
+
+  constructor(deps: RulesEngineDeps) {
+    this.#deps = deps;
+  }
+
+  start(): void {
+    for (const rule of this.#deps.rules.all()) this.#index(rule);
+    this.#deps.rules.onChange((change) => {
+      this.#unindex(change.kind === 'put' ? change.rule.record.ruleName : change.ruleName);
+      if (change.kind === 'put') this.#index(change.rule);
+    });
+    this.#unhook = this.#deps.hooks.on('message.publish', ({ message, clientId }) => this.#onPublish(message, clientId));
+  }
+
+  /** Stops taking messages; resolves once the queued ones are evaluated and their actions have settled. */
+  async stop(): Promise<void> {
+    this.#unhook?.();
+    this.#unhook = undefined;
+    while (this.#queueHead < this.#queue.length || this.#inFlight.size > 0) {
+      if (this.#queueHead < this.#queue.length) await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
+      else await Promise.allSettled([...this.#inFlight]);
+    }
+  }
+
+  /** For the publish that actions use: the message a rule makes is one level deeper than its cause. */
+  markRepublished(message: Message, causeDepth: number): void {
+    this.#depth.set(message, causeDepth + 1);
+  }
+
+  /** Messages waiting to be evaluated. */
+  get queued(): number {
+    return this.#queue.length - this.#queueHead;
+  }
+
+  #index(rule: CompiledRule): void {
+    const filter = rule.statement.topicFilter;
+    if (filter === undefined) return; // Basic Ingest only
+    this.#trie.add(filter, rule.record.ruleName, rule);
+    this.#indexed.set(rule.record.ruleName, filter);
+  }
+
+  #unindex(ruleName: string): void {
+    const filter = this.#indexed.get(ruleName);
+    if (filter === undefined) return;
+    this.#trie.remove(filter, ruleName);
+    this.#indexed.delete(ruleName);
+  }
+
+  #onPublish(message: Message, clientId: string | undefined): void {
+    if ((this.#depth.get(message) ?? 0) > MAX_REPUBLISH_DEPTH) {
+      this.#deps.metrics.loopsStopped.inc();
+      return;
+    }
+    let rules: CompiledRule[] | undefined;
+    let topic = message.topic;
+    if (topic.startsWith('$aws/rules/')) {
+      const ingest = stripBasicIngestPrefix(topic);
+      const rule = ingest.ruleName === undefined ? undefined : this.#deps.rules.find(ingest.ruleName);
+      if (rule === undefined || rule.record.ruleDisabled) {
+        this.#deps.metrics.ruleNotFound.inc();
+        this.#deps.logger.warn({ topic, clientId }, `Basic Ingest to ${ingest.ruleName ?? '(no rule name)'}: RuleNotFound (no such rule, or it is disabled)`);
+        return;
+      }
+      rules = [rule];
+      topic = ingest.topic;
+    } else {
+      this.#trie.match(topic, (_name, rule) => {
+        if (rule.record.ruleDisabled) return;
+        (rules ??= []).push(rule);
+      });
+      if (rules === undefined) return;
+    }
+    if (this.queued >= (this.#deps.maxQueuedMessages ?? DEFAULT_MAX_QUEUED_MESSAGES)) {
+      this.#deps.metrics.messagesDropped.inc();
+      if (!this.#overflowLogged) {
+        this.#overflowLogged = true;
+        this.#deps.logger.warn({ queued: this.queued }, 'the rules engine is behind: messages are not being evaluated until it catches up');
+      }
+      return;
+    }
+    this.#queue.push({ message, clientId, rules, topic });
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#drain());
+    }
+  }
+
+  #drain(): void {
+    this.#scheduled = false;
+    const end = Math.min(this.#queue.length, this.#queueHead + BATCH);
+    for (; this.#queueHead < end; this.#queueHead++) {
+      const pending = this.#queue[this.#queueHead] as Pending;
+      this.#queue[this.#queueHead] = undefined as unknown as Pending; // let it be collected
+      this.#evaluate(pending);
+    }
+    if (this.#queueHead === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#queueHead = 0;
+      this.#overflowLogged = false;
+      for (const resolve of this.#drainWaiters.splice(0)) resolve();
+    } else {
+      this.#scheduled = true;
+      setImmediate(() => this.#drain());
+    }
+  }
+
+  #evaluate({ message, clientId, rules, topic }: Pending): void {
+    const context: EvalContext = {
+      payload: message.payload,
+      topic,
+      timestamp: this.#deps.clock.now(),
+      accountId: this.#deps.accountId,
+      ...(clientId === undefined ? {} : { clientId, principal: this.#deps.principalOf(clientId) }),
+    };
+    for (const rule of rules) {
+      const name = rule.record.ruleName;
+      let result;
+      try {
+        result = evaluate(rule.statement, context);
+      } catch (error) {
+        // The evaluator answers Undefined for bad data; a throw is a bug in hako, kept to this message.
+        this.#deps.metrics.evaluationErrors.inc({ rule: name });
+        this.#deps.logger.error({ err: error, rule: name, topic: message.topic }, 'evaluating a topic rule failed');
+        continue;
+      }
+      if (!result.matched) continue;
+      this.#deps.metrics.matched.inc({ rule: name });
+      const payload = Buffer.from(serializeOutput(result.output));
+      const input: ActionInput = { ruleName: name, output: result.output, payload, context, message, depth: this.#depth.get(message) ?? 0 };
+      this.#track(this.#runActions(rule, input));
+    }
+  }
+
+  async #runActions(rule: CompiledRule, input: ActionInput): Promise<void> {
+    const failures: { failedAction: string; failedResource: string; errorMessage: string }[] = [];
+    await Promise.all(rule.actions.map(async (action) => {
+      const outcome = await this.#run(action, input);
+      if (outcome === undefined) this.#deps.metrics.actionsSucceeded.inc({ rule: input.ruleName, action: action.kind });
+      else {
+        this.#deps.metrics.actionsFailed.inc({ rule: input.ruleName, action: action.kind });
+        failures.push({ failedAction: `${action.kind.charAt(0).toUpperCase()}${action.kind.slice(1)}Action`, failedResource: action.resource, errorMessage: outcome });
+      }
+    }));
+    if (failures.length === 0) return;
+    this.#deps.logger.warn({ rule: input.ruleName, topic: input.message.topic, failures }, `topic rule ${input.ruleName}: ${failures.length} action(s) failed`);
+    if (rule.errorAction === undefined) return;
+    const envelope = Buffer.from(JSON.stringify({
+      ruleName: input.ruleName,
+      topic: input.message.topic,
+      cloudwatchTraceId: input.context.traceId ?? '',
+      clientId: input.context.clientId ?? '',
+      base64OriginalPayload: input.message.payload.toString('base64'),
+      failures,
+    }));
+    const errorInput: ActionInput = { ...input, output: JSON.parse(envelope.toString('utf8')) as ActionInput['output'], payload: envelope };
+    const outcome = await this.#run(rule.errorAction, errorInput);
+    if (outcome === undefined) this.#deps.metrics.errorActions.inc({ rule: input.ruleName, outcome: 'succeeded' });
+    else {
+      this.#deps.metrics.errorActions.inc({ rule: input.ruleName, outcome: 'failed' });
+      this.#deps.logger.error({ rule: input.ruleName, error: outcome }, `topic rule ${input.ruleName}: its error action failed too`);
+    }
+  }
+
+  /** Undefined when the action succeeded, else why it failed. */
+  async #run(action: RuleAction, input: ActionInput): Promise<string | undefined> {
+    try {
+      await action.run(input);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ActionFailure)) this.#deps.logger.error({ err: error, rule: input.ruleName, action: action.kind }, 'a rule action failed unexpectedly');
+      return (error as Error).message;
+    }
+  }
+
+  #track(promise: Promise<void>): void {
+    this.#inFlight.add(promise);
+    void promise.finally(() => this.#inFlight.delete(promise));
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * @module rules/metrics — the rules engine's counters (AWS IoT's CloudWatch rule metrics: RuleMessage
+ * Throttled, RuleNotFound, TopicMatch, Success/Failure per action, ErrorActionSuccess/Failure) as
+ * Prometheus metrics in their own prom-client registry; `/metrics` appends its text.
+ */
+import { Counter, Registry } from 'prom-client';
+
+export class RuleMetrics {
+  readonly registry = new Registry();
+  readonly matched: Counter<'rule'>;
+  readonly actionsSucceeded: Counter<'rule' | 'action'>;
+  readonly actionsFailed: Counter<'rule' | 'action'>;
+  readonly errorActions: Counter<'rule' | 'outcome'>;
+  readonly evaluationErrors: Counter<'rule'>;
+  readonly ruleNotFound: Counter;
+  readonly messagesDropped: Counter;
+  readonly loopsStopped: Counter;
+
+  constructor() {
+    const registers = [this.registry];
+    this.matched = new Counter({ name: 'hako_rule_matched_total', help: 'Messages whose topic matched the rule and whose WHERE held (TopicMatch)', labelNames: ['rule'], registers });
+    this.actionsSucceeded = new Counter({ name: 'hako_rule_actions_succeeded_total', help: 'Actions that completed', labelNames: ['rule', 'action'], registers });
+    this.actionsFailed = new Counter({ name: 'hako_rule_actions_failed_total', help: 'Actions that failed for good (after their retries)', labelNames: ['rule', 'action'], registers });
+    this.errorActions = new Counter({ name: 'hako_rule_error_actions_total', help: 'Error actions run, by outcome', labelNames: ['rule', 'outcome'], registers });
+    this.evaluationErrors = new Counter({ name: 'hako_rule_evaluation_errors_total', help: 'Evaluations that failed inside hako (a bug; logged)', labelNames: ['rule'], registers });
+    this.ruleNotFound = new Counter({ name: 'hako_rule_not_found_total', help: 'Basic Ingest messages for a rule that does not exist or is disabled (RuleNotFound)', registers });
+    this.messagesDropped = new Counter({ name: 'hako_rule_messages_dropped_total', help: 'Messages not evaluated because the engine was too far behind', registers });
+    this.loopsStopped = new Counter({ name: 'hako_rule_republish_loops_stopped_total', help: 'Republished messages not evaluated again because rules republished them too many times in a row', registers });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
