@@ -220,6 +220,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     publish: (message) => broker.publish(message),
     principalOf: (clientId) => broker.principalOf(clientId),
     invokeAsync: async (functionArn, payload) => void (await functions.asyncQueue.enqueue(parseFunctionReference(functionArn, undefined), payload)),
+    shadowOf: (thingName, shadowName) => shadowStore.peek(thingName, shadowName),
   });
   // JITR: announce auto-registered certificates where AWS IoT does, for whatever activates them.
   identity.certificates.onAutoRegistered((registration) => {

@@ -21,7 +21,8 @@ import { SubscriptionTrie } from '../mqtt/router/index.js';
 import { ActionFailure, type ActionInput, type RuleAction } from './actions/index.js';
 import type { RuleMetrics } from './metrics.js';
 import type { CompiledRule, TopicRules } from './registry.js';
-import { evaluate, serializeOutput, stripBasicIngestPrefix, type EvalContext } from './sql/index.js';
+import { buildGetAccepted, type ShadowDocument } from '../shadow/document/index.js';
+import { evaluate, serializeOutput, stripBasicIngestPrefix, type EvalContext, type ExternalFunctionHook, type SqlValue } from './sql/index.js';
 
 export interface RulesEngineDeps {
   rules: TopicRules;
@@ -33,6 +34,8 @@ export interface RulesEngineDeps {
   /** Who published (certificate id or access key id), for `principal()`. */
   principalOf: (clientId: string) => string | undefined;
   maxQueuedMessages?: number;
+  /** A stored shadow document, for `get_thing_shadow` (undefined: no such shadow). */
+  shadowOf?: (thingName: string, shadowName: string | undefined) => ShadowDocument | undefined;
 }
 
 interface Pending {
@@ -175,6 +178,7 @@ export class RulesEngine {
       timestamp: this.#deps.clock.now(),
       accountId: this.#deps.accountId,
       ...(clientId === undefined ? {} : { clientId, principal: this.#deps.principalOf(clientId) }),
+      externals: this.#externals,
     };
     for (const rule of rules) {
       const name = rule.record.ruleName;
@@ -235,6 +239,19 @@ export class RulesEngine {
       return (error as Error).message;
     }
   }
+
+  /**
+   * External functions: `get_thing_shadow(thing, [shadow,] roleArn)` answers the shadow as GetThingShadow
+   * does (state with delta, metadata, version, timestamp); the others need services hako does not have.
+   */
+  readonly #externals: ExternalFunctionHook = (name, args) => {
+    if (name !== 'get_thing_shadow' || this.#deps.shadowOf === undefined) return undefined;
+    const [thingName, shadowName] = args.length === 3 ? [args[0], args[1]] : [args[0], undefined];
+    if (typeof thingName !== 'string' || (shadowName !== undefined && typeof shadowName !== 'string')) return undefined;
+    const document = this.#deps.shadowOf(thingName, shadowName);
+    if (document === undefined) return undefined;
+    return buildGetAccepted(document, { nowSeconds: Math.floor(this.#deps.clock.now() / 1000) }) as unknown as SqlValue;
+  };
 
   #track(promise: Promise<void>): void {
     this.#inFlight.add(promise);

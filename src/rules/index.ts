@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger.js';
 import type { Message } from '../mqtt/message.js';
 import type { RecordStore } from '../store/records.js';
 import type { ActionServices } from './actions/index.js';
-import { RulesEngine } from './engine.js';
+import { RulesEngine, type RulesEngineDeps } from './engine.js';
 import { RuleMetrics } from './metrics.js';
 import { TopicRules } from './registry.js';
 
@@ -25,6 +25,7 @@ export interface RulesOptions {
   /** Invoke with `InvocationType: Event` of a function ARN (the lambda action). */
   invokeAsync: (functionArn: string, payload: Buffer) => Promise<void>;
   maxQueuedMessages?: number;
+  shadowOf?: RulesEngineDeps['shadowOf'];
 }
 
 export interface Rules {
@@ -55,6 +56,7 @@ export async function startRules(options: RulesOptions): Promise<Rules> {
     accountId: options.accountId,
     principalOf: options.principalOf,
     ...(options.maxQueuedMessages === undefined ? {} : { maxQueuedMessages: options.maxQueuedMessages }),
+    ...(options.shadowOf === undefined ? {} : { shadowOf: options.shadowOf }),
   });
   engine.start();
   const running = engine;

@@ -73,6 +73,11 @@ export class RecordShadowStore implements ShadowStore {
   }
 
   async get(thingName: string, shadowName: string | undefined): Promise<ShadowDocument | undefined> {
+    return this.peek(thingName, shadowName);
+  }
+
+  /** The stored document now, without waiting: every document is held in memory (rules read it). */
+  peek(thingName: string, shadowName: string | undefined): ShadowDocument | undefined {
     const record = this.#records.get(keyOf(thingName, shadowName));
     return record !== undefined && 'document' in record ? record.document : undefined;
   }

@@ -156,6 +156,24 @@ test('a disabled rule does not run; enabled again, it does', async () => {
   assert.equal(inbox.get('alerts/attic'), undefined, 'published while the rule was disabled');
 });
 
+test('get_thing_shadow(thing, roleArn) reads the thing\'s shadow, as GetThingShadow answers it, in SELECT and WHERE', async () => {
+  await hako.shadows.update('thermostat', undefined, JSON.stringify({ state: { desired: { target: 20 }, reported: { target: 18, mode: 'heat' } } }));
+  await iot.send(new CreateTopicRuleCommand({
+    ruleName: 'shadow_lookup',
+    topicRulePayload: {
+      sql: `SELECT get_thing_shadow(topic(2), '${ROLE}').state.reported.mode AS mode, get_thing_shadow(topic(2), '${ROLE}').state.delta AS delta, temp
+            FROM 'rooms/+/temp' WHERE get_thing_shadow(topic(2), '${ROLE}').version >= 1`,
+      awsIotSqlVersion: '2016-03-23',
+      actions: [{ republish: { topic: 'seen/shadow/${topic(2)}', roleArn: ROLE } }],
+    },
+  }));
+  await device.publishAsync('rooms/unknown/temp', JSON.stringify({ temp: 5 }), { qos: 1 }); // no shadow: WHERE is Undefined
+  await device.publishAsync('rooms/thermostat/temp', JSON.stringify({ temp: 19 }), { qos: 1 });
+  const [looked] = await received('seen/shadow/thermostat');
+  assert.deepEqual(parse(looked), { mode: 'heat', delta: { target: 20 }, temp: 19 });
+  assert.equal(inbox.get('seen/shadow/unknown'), undefined);
+});
+
 test('a rule that republishes onto its own topic is stopped after 8 levels, and counted', async () => {
   await iot.send(new CreateTopicRuleCommand({
     ruleName: 'echo_loop',
