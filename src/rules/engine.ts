@@ -19,6 +19,7 @@ import type { Logger } from '../core/logger.js';
 import type { Message } from '../mqtt/message.js';
 import { SubscriptionTrie } from '../mqtt/router/index.js';
 import { ActionFailure, type ActionInput, type RuleAction } from './actions/index.js';
+import { FailureLog } from './failure-log.js';
 import type { RuleMetrics } from './metrics.js';
 import type { CompiledRule, TopicRules } from './registry.js';
 import { buildGetAccepted, type ShadowDocument } from '../shadow/document/index.js';
@@ -66,8 +67,11 @@ export class RulesEngine {
   #overflowLogged = false;
   #drainWaiters: (() => void)[] = [];
 
+  readonly #failureLog: FailureLog;
+
   constructor(deps: RulesEngineDeps) {
     this.#deps = deps;
+    this.#failureLog = new FailureLog(deps.logger, () => deps.clock.now());
   }
 
   start(): void {
@@ -125,7 +129,7 @@ export class RulesEngine {
       const rule = ingest.ruleName === undefined ? undefined : this.#deps.rules.find(ingest.ruleName);
       if (rule === undefined || rule.record.ruleDisabled) {
         this.#deps.metrics.ruleNotFound.inc();
-        this.#deps.logger.warn({ topic, clientId }, `Basic Ingest to ${ingest.ruleName ?? '(no rule name)'}: RuleNotFound (no such rule, or it is disabled)`);
+        this.#failureLog.failed(`basic ingest ${ingest.ruleName ?? ''}`, { topic, clientId }, `Basic Ingest to ${ingest.ruleName ?? '(no rule name)'}: RuleNotFound (no such rule, or it is disabled)`);
         return;
       }
       rules = [rule];
@@ -210,7 +214,7 @@ export class RulesEngine {
       }
     }));
     if (failures.length === 0) return;
-    this.#deps.logger.warn({ rule: input.ruleName, topic: input.message.topic, failures }, `topic rule ${input.ruleName}: ${failures.length} action(s) failed`);
+    this.#failureLog.failed(input.ruleName, { topic: input.message.topic, failures }, `topic rule ${input.ruleName}: ${failures.length} action(s) failed`);
     if (rule.errorAction === undefined) return;
     const envelope = Buffer.from(JSON.stringify({
       ruleName: input.ruleName,
@@ -225,7 +229,7 @@ export class RulesEngine {
     if (outcome === undefined) this.#deps.metrics.errorActions.inc({ rule: input.ruleName, outcome: 'succeeded' });
     else {
       this.#deps.metrics.errorActions.inc({ rule: input.ruleName, outcome: 'failed' });
-      this.#deps.logger.error({ rule: input.ruleName, error: outcome }, `topic rule ${input.ruleName}: its error action failed too`);
+      this.#failureLog.failed(`${input.ruleName} (error action)`, { error: outcome }, `topic rule ${input.ruleName}: its error action failed too`);
     }
   }
 
@@ -235,7 +239,7 @@ export class RulesEngine {
       await action.run(input);
       return undefined;
     } catch (error) {
-      if (!(error instanceof ActionFailure)) this.#deps.logger.error({ err: error, rule: input.ruleName, action: action.kind }, 'a rule action failed unexpectedly');
+      if (!(error instanceof ActionFailure)) this.#failureLog.failed(`${input.ruleName} (${action.kind}, unexpected)`, { err: error, action: action.kind }, 'a rule action failed unexpectedly (a bug in hako)');
       return (error as Error).message;
     }
   }
