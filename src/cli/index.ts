@@ -1,7 +1,7 @@
 /**
- * @module cli — the `hako` command. `hako start` runs the server; `certs`, `policies` and `keys` (one file
- * each) are thin clients of its HTTP APIs. Failures are one line on stderr and exit code 1; usage errors
- * exit 2.
+ * @module cli — the `hako` command. `hako start` runs the server; `certs`, `policies`, `keys`, `functions`
+ * and `rules` (one file each) are thin clients of its HTTP APIs. Failures are one line on stderr and exit
+ * code 1; usage errors exit 2.
  */
 import { Command, Option } from 'commander';
 import { configFromEnv, configFromFile, parsePort, resolveConfig, type ConfigLayer } from '../core/config.js';
@@ -12,6 +12,7 @@ import { registerCertCommands } from './certs.js';
 import { registerPolicyCommands } from './policies.js';
 import { registerKeyCommands } from './keys.js';
 import { registerFunctionCommands } from './functions.js';
+import { registerRuleCommands } from './rules.js';
 
 interface StartFlags {
   config?: string;
@@ -99,6 +100,7 @@ export async function runCli(argv: string[]): Promise<number> {
   registerPolicyCommands(program);
   registerKeyCommands(program);
   registerFunctionCommands(program);
+  registerRuleCommands(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {
