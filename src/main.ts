@@ -38,6 +38,9 @@ import { attachLifecycleEvents } from './registry/lifecycle-events.js';
 import { registerApis } from './http/apis.js';
 import { RecordShadowStore } from './shadow/store.js';
 import { ShadowService } from './shadow/service.js';
+import { startStreams, type Streams } from './streams/index.js';
+import { MemoryStreamStore, type StreamStore } from './streams/store.js';
+import { SqliteStreamStore } from './streams/sqlite-stream-store.js';
 
 export interface Ports {
   mqtt: number;
@@ -59,6 +62,8 @@ export interface RunningHako {
   readonly functions: Functions;
   /** Topic rules and the engine that runs them. */
   readonly rules: Rules;
+  /** Kinesis-compatible data streams (registry, writer, reader, retention). */
+  readonly streams: Streams;
   /** Drains connections, flushes state, closes stores. */
   stop(): Promise<void>;
 }
@@ -67,13 +72,14 @@ interface Stores {
   sessions: SessionStore;
   retained: RetainedStore;
   records: RecordStore;
+  streams: StreamStore;
   /** Closes what the stores share (the database); after each store's own `close`. */
   close(): Promise<void>;
 }
 
 function openStores(config: HakoConfig, logger: Logger): Stores {
   if (config.store === 'memory') {
-    return { sessions: new MemorySessionStore(), retained: new MemoryRetainedStore(), records: new MemoryRecordStore(), close: async () => undefined };
+    return { sessions: new MemorySessionStore(), retained: new MemoryRetainedStore(), records: new MemoryRecordStore(), streams: new MemoryStreamStore(), close: async () => undefined };
   }
   if (config.store !== 'sqlite') throw new HakoError('STORE_UNSUPPORTED', [config.store]);
   const file = path.join(config.dataDir, 'hako.db');
@@ -89,7 +95,7 @@ function openStores(config: HakoConfig, logger: Logger): Stores {
     await checkpointer.stop();
     db.close();
   };
-  return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), records: new SqliteRecordStore(db), close };
+  return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), records: new SqliteRecordStore(db), streams: new SqliteStreamStore(db), close };
 }
 
 /** Not loopback and not a wildcard address: clients reach hako by this very name. */
@@ -152,6 +158,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   let identity: Identity;
   let shadowStore: RecordShadowStore;
   let functions: Functions;
+  let streams: Streams;
   let httpPort: number | undefined;
   try {
     await registry.start();
@@ -180,6 +187,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       credentials: identity.accessKeys.issueSession(),
       endpointUrl: () => (httpPort === undefined ? undefined : `http://${connectableHost(config.host)}:${httpPort}`),
     });
+    streams = await startStreams({ store: stores.streams, records: stores.records, clock, logger: logger.child({ component: 'streams' }), region: config.region, account: config.account });
   } catch (error) {
     await stores.close();
     throw error;
@@ -282,6 +290,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     shadows,
     functions,
     rules,
+    streams,
     account: config.account,
     broker,
     logger: logger.child({ component: 'http' }),
@@ -301,6 +310,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     await shadows.stop(); // queued shadow requests are answered (and stored) while clients are still there
     await rules.stop(); // queued messages are evaluated; their republishes and invocations still land
     await functions.stop();
+    await streams.stop(); // after the functions: consumers of streams (event source mappings) go first
     await broker.stop();
     // After broker.stop, so WebSocket clients got their DISCONNECT (v5: 0x8B) like TCP ones.
     for (const client of wss.clients) client.terminate();
@@ -309,6 +319,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     await stores.sessions.close();
     await stores.retained.close();
     await stores.records.close();
+    await stores.streams.close();
     await stores.close();
   };
 
@@ -338,6 +349,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       shadows,
       functions,
       rules,
+      streams,
       stop: async () => {
         ready = false;
         await stopStarted();

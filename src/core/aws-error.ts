@@ -6,7 +6,11 @@
  * spells them. Services throw `AwsError`; only `src/http/` turns one into a response.
  */
 
-/** Exception types and the status each one travels with (AWS IoT, IoT Data Plane and Lambda API references). */
+/**
+ * Exception types and the status each one usually travels with (AWS IoT, IoT Data Plane and Lambda API
+ * references). A service that sends a shared type with another status (Kinesis answers every error with
+ * 400, ResourceNotFoundException included) passes `status` when it throws.
+ */
 export const awsErrorStatus = {
   InvalidRequestException: 400,
   MalformedPolicyException: 400,
@@ -15,6 +19,11 @@ export const awsErrorStatus = {
   InvalidParameterValueException: 400,
   InvalidRequestContentException: 400,
   ValidationException: 400,
+  InvalidArgumentException: 400,
+  ExpiredIteratorException: 400,
+  ExpiredNextTokenException: 400,
+  ProvisionedThroughputExceededException: 400,
+  ResourceInUseException: 400,
   SqlParseException: 400,
   UnauthorizedException: 401,
   MissingAuthenticationTokenException: 403,
@@ -54,11 +63,11 @@ export class AwsError extends Error {
   /** More fields of the error body, e.g. Lambda's `{"Type": "User", "Reason": …}`. */
   readonly fields: Readonly<Record<string, string>>;
 
-  constructor(type: AwsErrorType, message: string, options?: { cause?: unknown; fields?: Record<string, string> }) {
+  constructor(type: AwsErrorType, message: string, options?: { cause?: unknown; fields?: Record<string, string>; status?: number }) {
     super(message, options);
     this.name = type;
     this.type = type;
-    this.status = awsErrorStatus[type];
+    this.status = options?.status ?? awsErrorStatus[type];
     this.fields = options?.fields ?? {};
   }
 }

@@ -26,6 +26,8 @@ import { registerEventInvokeConfigRoutes } from './lambda/event-invoke-config.js
 import { registerFunctionLogRoutes } from './hako/function-logs.js';
 import { registerRuleOperations } from './events/rules.js';
 import { JsonTargets } from './json-targets.js';
+import { KINESIS_BODY_LIMIT, registerKinesisOperations } from './kinesis/index.js';
+import type { Streams } from '../streams/index.js';
 import type { Functions } from '../functions/index.js';
 import type { Rules } from '../rules/index.js';
 import { registerTopicRuleRoutes } from './iot/topic-rules.js';
@@ -40,6 +42,8 @@ export interface ApiServices {
   functions: Functions;
   /** Topic rules (CreateTopicRule & co.). */
   rules: Rules;
+  /** Kinesis-compatible data streams. */
+  streams: Streams;
   /** Account id in ARNs. */
   account: string;
   logger: Logger;
@@ -77,6 +81,9 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerAliasRoutes(app, services.functions);
   registerEventInvokeConfigRoutes(app, services.functions, services.now);
   registerFunctionLogRoutes(app, services.functions);
-  registerRuleOperations(new JsonTargets(app), services.functions.rules, services.account);
+  // One AWS JSON 1.1 route (`POST /`) for every JSON service, told apart by X-Amz-Target.
+  const jsonTargets = new JsonTargets(app, KINESIS_BODY_LIMIT);
+  registerRuleOperations(jsonTargets, services.functions.rules, services.account);
+  registerKinesisOperations(jsonTargets, services.streams, services.now);
   registerTopicRuleRoutes(app, services.rules.topicRules, (ruleName) => identity.arns.resource(`rule/${ruleName}`));
 }

@@ -77,10 +77,13 @@ export interface ApiRouteConfig {
   certificateAccess?: CertificateAccess;
 }
 
-/** Per-route limits: a larger body than the server's default, and the AWS error for one over it. */
+/**
+ * Per-route limits: a larger body than the server's default, and the AWS error for one over it (a route
+ * serving several operations can pick the error by the request's headers).
+ */
 export interface RouteLimits {
   bodyLimit?: number;
-  tooLarge?: (limit: number) => AwsError;
+  tooLarge?: (limit: number, headers: FastifyRequest['headers']) => AwsError;
 }
 
 /**
@@ -120,7 +123,7 @@ function addRoute<B>(
       ? {}
       : {
           errorHandler: (error: { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) => {
-            if (error.statusCode === 413) return sendAwsError(reply, tooLarge(bodyLimit ?? 0));
+            if (error.statusCode === 413) return sendAwsError(reply, tooLarge(bodyLimit ?? 0, request.headers));
             return app.errorHandler(error as Error & { statusCode?: number; code: string; name: string; message: string }, request, reply);
           },
         }),

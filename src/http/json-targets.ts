@@ -9,10 +9,23 @@ import { apiRoute } from './aws-api.js';
 
 export type JsonOperation = (body: Readonly<Record<string, unknown>>) => unknown;
 
+/** The error for a body over the route's limit, per service (Kinesis's PutRecords has its own). */
+export type TooLarge = (limit: number) => AwsError;
+
 export class JsonTargets {
   readonly #services = new Map<string, Readonly<Record<string, JsonOperation>>>();
+  readonly #tooLarge = new Map<string, TooLarge>();
 
-  constructor(app: FastifyInstance) {
+  /**
+   * `bodyLimit` is the route's, shared by every service on it, so it is the largest any of them needs
+   * (Kinesis's PutRecords: 5 MiB of records, base64 in JSON); services check their own limits too.
+   */
+  constructor(app: FastifyInstance, bodyLimit?: number) {
+    const tooLarge = (limit: number, headers: { [name: string]: string | string[] | undefined }): AwsError => {
+      const target = headers['x-amz-target'];
+      const service = typeof target === 'string' ? this.#tooLarge.get(target.slice(0, target.indexOf('.'))) : undefined;
+      return service?.(limit) ?? new AwsError('InvalidRequestException', `the request body is larger than ${limit} bytes`);
+    };
     apiRoute(app, 'POST', '/', ({ headers, body }) => {
       const target = headers['x-amz-target'];
       if (typeof target !== 'string') throw new AwsError('InvalidRequestException', 'missing X-Amz-Target header: this endpoint takes AWS JSON 1.1 requests');
@@ -21,11 +34,12 @@ export class JsonTargets {
       const operation = dot === -1 ? undefined : operations?.[target.slice(dot + 1)];
       if (operation === undefined) throw new AwsError('InvalidRequestException', `unknown operation ${target}`);
       return operation(body);
-    });
+    }, bodyLimit === undefined ? {} : { bodyLimit, tooLarge });
   }
 
   /** Serves `<prefix>.<Operation>` for each operation. */
-  add(prefix: string, operations: Readonly<Record<string, JsonOperation>>): void {
+  add(prefix: string, operations: Readonly<Record<string, JsonOperation>>, tooLarge?: TooLarge): void {
     this.#services.set(prefix, operations);
+    if (tooLarge !== undefined) this.#tooLarge.set(prefix, tooLarge);
   }
 }

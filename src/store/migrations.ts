@@ -94,9 +94,26 @@ ALTER TABLE mqtt_sessions ADD COLUMN peer_kind TEXT CHECK (peer_kind IN ('certif
 ALTER TABLE mqtt_sessions ADD COLUMN peer_id TEXT;
 `;
 
+// Kinesis-like stream records (`streams/sqlite-stream-store.ts`): one row per record, keyed by stream,
+// shard index and the per-shard sequence counter, so reads, retention trimming and the counter's
+// re-derivation at start are all range scans of the primary key. Rowids are kept because records can
+// be up to 1 MiB, which WITHOUT ROWID tables handle badly. Stream metadata lives in `records`.
+const streamRecords = `
+CREATE TABLE stream_records (
+  stream        TEXT    NOT NULL,
+  shard         INTEGER NOT NULL,
+  seq           INTEGER NOT NULL,
+  arrival_ms    INTEGER NOT NULL,
+  partition_key TEXT    NOT NULL,
+  data          BLOB    NOT NULL,
+  PRIMARY KEY (stream, shard, seq)
+) STRICT;
+`;
+
 /** Every migration hako knows, in version order. Append only. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'mqtt sessions and retained messages', sql: mqttSessions },
   { version: 2, name: 'identity and registry records', sql: records },
   { version: 3, name: 'the principal of a persistent session', sql: sessionPeer },
+  { version: 4, name: 'stream records', sql: streamRecords },
 ];
