@@ -15,6 +15,7 @@ import { Broker } from './mqtt/broker.js';
 import { openConnection } from './mqtt/connection.js';
 import { createTcpServer } from './mqtt/transport/tcp.js';
 import { attachWebSocket } from './mqtt/transport/websocket.js';
+import { acceptH2c } from './http/h2c.js';
 import { createHttpServer } from './http/server.js';
 import { startFunctions, type Functions } from './functions/index.js';
 import { parseFunctionReference } from './functions/names.js';
@@ -301,10 +302,13 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     endpointAddress: isSpecificHost(config.host) ? config.host : 'localhost',
   });
   httpsInner.on('request', (request, response) => http.routing(request, response));
+  // HTTP/2 clients (the Kinesis SDK's default) on the plain HTTP port, beside HTTP/1.1.
+  const h2c = acceptH2c(http.server, (request, response) => http.routing(request as never, response as never), { firstBytesTimeoutMs: http.server.headersTimeout });
   const wss = attachWebSocket([http.server, httpsInner], '/mqtt', config.mqtt.maxPacketSize, identity.checkWebSocketUpgrade, accept);
 
   const stopStarted = async (): Promise<void> => {
     // Stop listening first, but disconnect the clients before waiting: server.close() waits for every socket.
+    h2c.close();
     const listenersClosed = Promise.all([tcp, tls, https].map((server) => (server?.listening === true ? closeServer(server) : undefined)).concat(http.close()));
     listenersClosed.catch(() => undefined); // awaited below; this only keeps an early rejection from being unhandled
     await shadows.stop(); // queued shadow requests are answered (and stored) while clients are still there

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, type GetShardIteratorCommandInput, type _Record } from '@aws-sdk/client-kinesis';
 import type { Clock } from '../../src/core/clock.js';
 import { resolveConfig } from '../../src/core/config.js';
@@ -61,9 +60,9 @@ export async function startKinesisHako(options: { dataDir?: string; clock?: Test
   const clock = options.clock ?? new TestClock();
   const config = resolveConfig({ mqttPort: 0, httpPort: 0, mqttsPort: 0, dataDir, store: options.store ?? 'sqlite', iam: { maxClockSkew: 10 * 24 * 3600 } });
   const hako = await startHako(config, silentLogger(), clock);
-  // maxAttempts 1: a refused request must show its first answer, not a retry's. The Kinesis client
-  // defaults to HTTP/2 (for SubscribeToShard); hako's HTTP port speaks HTTP/1.1.
-  const kinesis = new KinesisClient({ endpoint: `http://127.0.0.1:${hako.ports.http}`, region: 'us-east-1', credentials: rootCredentials(dataDir), maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+  // maxAttempts 1: a refused request must show its first answer, not a retry's. The client keeps its
+  // default handler, HTTP/2 (h2c), as users' code does.
+  const kinesis = new KinesisClient({ endpoint: `http://127.0.0.1:${hako.ports.http}`, region: 'us-east-1', credentials: rootCredentials(dataDir), maxAttempts: 1 });
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;

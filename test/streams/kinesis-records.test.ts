@@ -14,10 +14,12 @@ import {
   ListShardsCommand,
   PutRecordCommand,
   PutRecordsCommand,
-  type KinesisClient,
+  KinesisClient,
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
 import type { RecordsEvent } from '../../src/streams/index.js';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { rootCredentials } from '../helpers/aws.js';
 import { bytes, readFrom, startKinesisHako, text, type KinesisHako } from './helpers.js';
 
 let running: KinesisHako;
@@ -136,7 +138,14 @@ test('request-wide limits reject the whole request, storing nothing: a record ov
   await rejectsWith(kinesis.send(new PutRecordsCommand({ StreamName: 'sizes', Records: [small, { PartitionKey: 'k', Data: new Uint8Array(MiB) }] })), 'ValidationException', /records\.2\.member\.data.*less than or equal to 1048576/);
   await rejectsWith(kinesis.send(new PutRecordsCommand({ StreamName: 'sizes', Records: Array.from({ length: 501 }, () => small) })), 'ValidationException', /less than or equal to 500/);
   await rejectsWith(kinesis.send(new PutRecordsCommand({ StreamName: 'sizes', Records: Array.from({ length: 6 }, () => ({ PartitionKey: 'k', Data: new Uint8Array(900 * 1024) })) })), 'InvalidArgumentException', /exceeds 5242880 bytes: the data and partition keys come to 5529606 bytes/);
-  await rejectsWith(kinesis.send(new PutRecordsCommand({ StreamName: 'sizes', Records: Array.from({ length: 9 }, () => ({ PartitionKey: 'k', Data: new Uint8Array(MiB - 16) })) })), 'InvalidArgumentException', /the request body is over 8388608 bytes/);
+  // Over HTTP/1.1: over HTTP/2 the SDK keeps sending a body the server has already refused, and nghttp2
+  // resets the stream (ENHANCE_YOUR_CALM) before the client reads the answer (noted in README).
+  const http1 = new KinesisClient({ endpoint: `http://127.0.0.1:${running.hako.ports.http}`, region: 'us-east-1', credentials: rootCredentials(running.dataDir), maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+  try {
+    await rejectsWith(http1.send(new PutRecordsCommand({ StreamName: 'sizes', Records: Array.from({ length: 9 }, () => ({ PartitionKey: 'k', Data: new Uint8Array(MiB - 16) })) })), 'InvalidArgumentException', /the request body is over 8388608 bytes/);
+  } finally {
+    http1.destroy();
+  }
   await rejectsWith(kinesis.send(new PutRecordCommand({ StreamName: 'sizes', PartitionKey: 'k', Data: new Uint8Array(MiB) })), 'ValidationException', /'data'/);
   assert.deepEqual((await readFrom(kinesis, { StreamName: 'sizes', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' })).records, []);
   // Just under 5 MiB is ~6.7 MiB of JSON: above the server's 6 MB default, within the Kinesis route's limit.
