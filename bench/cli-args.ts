@@ -1,6 +1,6 @@
 /** @module bench/cli-args — parses and validates the bench's command-line flags. */
 import { parseArgs } from 'node:util';
-import { BROKER_NAMES } from './brokers/index.js';
+import { BROKER_NAMES, DEFAULT_BROKER_NAMES } from './brokers/index.js';
 import type { ProtocolLevel } from './load/packets.js';
 import { SCENARIO_IDS } from './scenarios.js';
 
@@ -31,7 +31,8 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  --brokers LIST      comma-separated, from: ${BROKER_NAMES.join(', ')} (default: all)
+  --brokers LIST      comma-separated, from: ${BROKER_NAMES.join(', ')}
+                      (default: ${DEFAULT_BROKER_NAMES.join(',')})
   --scenarios LIST    comma-separated, from: ${SCENARIO_IDS.join(', ')} (default: all)
   --seconds N         measurement window per scenario (default 5)
   --warmup N          warm-up seconds before measuring (default 1)
@@ -53,7 +54,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      brokers: { type: 'string', default: BROKER_NAMES.join(',') },
+      brokers: { type: 'string', default: DEFAULT_BROKER_NAMES.join(',') },
       scenarios: { type: 'string', default: SCENARIO_IDS.join(',') },
       seconds: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '1' },

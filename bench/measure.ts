@@ -71,7 +71,13 @@ export class Measurer {
           : config.kind === 'function' && config.mode === 'cold'
             ? LOAD_MARGIN_MS + config.coldStarts * COLD_START_BUDGET_MS
             : LOAD_MARGIN_MS + this.loadMs;
-      return { ok: true, result: await runLoad(config, budget) };
+      const result = await runLoad(config, budget);
+      const problems = (await broker.check?.(result)) ?? [];
+      if (problems.length > 0) {
+        result.problems.push(...problems);
+        result.ok = false;
+      }
+      return { ok: true, result };
     } catch (err) {
       return { ok: false, error: (err as Error).message };
     } finally {

@@ -23,6 +23,8 @@ const RATIOS: ReadonlyArray<readonly [string, string]> = [
   ['hako', 'mosquitto'],
   ['hako', 'aedes'],
   ['hako-policy', 'hako'],
+  ['hako-rules10', 'hako'],
+  ['hako-rules100', 'hako'],
 ];
 /** Other processes' CPU share (% of one core) above which a measurement gets a warning. */
 const DISTURBED_PCT = 25;
@@ -49,7 +51,7 @@ export function renderMarkdown(report: BenchReport): string {
     }
     for (const name of names) notes.push(...notesFor(scenario, name));
   }
-  notes.push(...skippedNotes(report));
+  notes.push(...skippedNotes(report), ...rulesTargetNotes(report));
   const out = [summaryLine(report), '', ...lines];
   const cpu = renderCpuTable(report);
   if (cpu.length > 0) {
@@ -76,7 +78,12 @@ function summaryLine(report: BenchReport): string {
 }
 
 function rowsFor(scenario: ScenarioReport): Row[] {
-  if (scenario.kind === 'throughput') return [{ label: `${scenario.title} (msg/s)`, cell: throughputCell }];
+  if (scenario.kind === 'throughput') {
+    return [
+      { label: `${scenario.title} (msg/s)`, cell: throughputCell },
+      { label: `${scenario.title}: broker CPU per delivered message (µs)`, cell: cpuPerMessageCell },
+    ];
+  }
   if (scenario.kind === 'latency') {
     const at = `at ${formatCount(scenario.rate ?? 0)} msg/s`;
     return [
@@ -117,6 +124,18 @@ function throughputCell(outcome: Outcome | undefined): Cell {
   if (r === null) return failedCell(outcome);
   const mark = !r.ok ? ' ✗' : r.lost > 0 ? ' †' : '';
   return { text: formatCount(r.deliveredPerSec) + mark, value: r.ok ? r.deliveredPerSec : null };
+}
+
+/**
+ * The broker's CPU time per message a subscriber received: its cost per message whichever side was the
+ * bottleneck, so brokers (or hako with and without rules) compare even when the generator set the pace.
+ */
+function cpuPerMessageCell(outcome: Outcome | undefined): Cell {
+  const r = throughputOf(outcome);
+  if (r === null) return failedCell(outcome);
+  if (r.deliveredPerSec === 0) return { text: r.ok ? '—' : '— ✗', value: null };
+  const value = (r.cpu.brokerPct * 10_000) / r.deliveredPerSec;
+  return { text: value.toFixed(value < 10 ? 2 : 1) + (r.ok ? '' : ' ✗'), value: r.ok ? value : null };
 }
 
 function tlsConnectCell(outcome: Outcome | undefined): Cell {
@@ -290,6 +309,21 @@ function notesFor(scenario: ScenarioReport, name: string): string[] {
     notes.push(`${name}, ${scenario.id}${what}: ${r.negotiated}`);
   }
   return notes;
+}
+
+/** The rules issue's target: with 100 rules, throughput within 25 % of hako without rules. */
+const RULES_TARGET = { broker: 'hako-rules100', base: 'hako', atLeast: 0.75 };
+
+function rulesTargetNotes(report: BenchReport): string[] {
+  const { broker, base, atLeast } = RULES_TARGET;
+  return report.scenarios.filter((s) => s.kind === 'throughput').flatMap((scenario) => {
+    const ours = throughputOf(scenario.outcomes[broker]);
+    const theirs = throughputOf(scenario.outcomes[base]);
+    if (ours === null || theirs === null || !theirs.ok || theirs.deliveredPerSec === 0) return [];
+    const share = ours.deliveredPerSec / theirs.deliveredPerSec;
+    const verdict = ours.ok && share >= atLeast ? 'met' : 'missed';
+    return [`${broker}, ${scenario.id}: ${(share * 100).toFixed(0)} % of ${base}'s msg/s, target at least ${atLeast * 100} %: ${verdict}`];
+  });
 }
 
 /** One note per broker and reason, naming every scenario it was left out of, e.g. `mosquitto: no Device Shadow (— in shadow-mqtt, shadow-http)`. */

@@ -5,7 +5,7 @@
  * process (bench/measure.ts), so no run inherits another's heap, queues or sockets.
  */
 import os from 'node:os';
-import { FUNCTION_BROKER_NAMES, SHADOW_BROKER_NAMES, TLS_BROKER_NAMES, type BrokerHandle } from './brokers/index.js';
+import { FUNCTION_BROKER_NAMES, RULES_BROKER_NAMES, SHADOW_BROKER_NAMES, TLS_BROKER_NAMES, type BrokerHandle } from './brokers/index.js';
 import type { BenchOptions } from './cli-args.js';
 import { ensureOpenFileLimit } from './fd-limit.js';
 import type { FunctionLoad, IdleLoad, LoadConfig, ShadowEndpoint, ShadowLoad, ThroughputLoad, TlsConnectLoad } from './load/config.js';
@@ -109,6 +109,9 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
 
 /** Why `name` has no cell in `scenario`'s rows, or undefined when it has one. */
 function skipReason(scenario: Scenario, name: string): string | undefined {
+  if (RULES_BROKER_NAMES.includes(name) && scenario.kind !== 'throughput' && scenario.kind !== 'latency') {
+    return 'its rules see only the publish/subscribe scenarios\' hako-bench/ messages: here it is hako again';
+  }
   if (scenario.kind === 'tls-connect' && !TLS_BROKER_NAMES.includes(name)) return 'no TLS setup in the bench';
   if (scenario.kind === 'shadow' && !SHADOW_BROKER_NAMES.includes(name)) return 'no Device Shadow';
   if (scenario.kind === 'function' && !FUNCTION_BROKER_NAMES.includes(name)) {

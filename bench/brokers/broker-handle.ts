@@ -1,4 +1,5 @@
 /** @module bench/brokers/broker-handle — what the orchestrator knows about a running broker under test. */
+import type { LoadResult } from '../load/config.js';
 
 /** One identity a TLS load connects with: its MQTT client id and its client certificate (PEM). */
 export interface TlsClientCredentials {
@@ -37,6 +38,11 @@ export interface BrokerHandle {
   readonly tls?: TlsEndpoint | undefined;
   /** hako's HTTP data plane (hako-family brokers only: the others have no Device Shadow). */
   readonly http?: HttpEndpoint | undefined;
+  /**
+   * Checks the broker's own side of a finished load (the rules variants: did the engine evaluate every
+   * message?); the problems it returns mark the cell ✗.
+   */
+  check?(result: LoadResult): Promise<string[]>;
   /** Stops the broker and removes its temporary files. */
   stop(): Promise<void>;
 }
