@@ -20,10 +20,10 @@ import type { Message } from '../mqtt/message.js';
 import { SubscriptionTrie } from '../mqtt/router/index.js';
 import { ActionFailure, type ActionInput, type RuleAction } from './actions/index.js';
 import { FailureLog } from './failure-log.js';
-import type { RuleMetrics } from './metrics.js';
+import { RuleCounters, type RuleMetrics } from './metrics.js';
 import type { CompiledRule, TopicRules } from './registry.js';
 import { buildGetAccepted, type ShadowDocument } from '../shadow/document/index.js';
-import { evaluate, serializeOutput, stripBasicIngestPrefix, type EvalContext, type ExternalFunctionHook, type SqlValue } from './sql/index.js';
+import { evaluate, serializeOutput, stripBasicIngestPrefix, type EvalContext, type ExternalFunctionHook, type SqlOutput, type SqlValue } from './sql/index.js';
 
 export interface RulesEngineDeps {
   rules: TopicRules;
@@ -49,8 +49,12 @@ interface Pending {
 
 export const DEFAULT_MAX_QUEUED_MESSAGES = 100_000;
 export const MAX_REPUBLISH_DEPTH = 8;
-/** Messages evaluated per turn of the event loop before yielding to I/O. */
-const BATCH = 256;
+/**
+ * Rule evaluations per turn of the event loop before yielding to I/O. Counted in evaluations, not
+ * messages: 256 messages × 100 rules held the loop for hundreds of milliseconds and kept tens of
+ * thousands of results alive at once, so every scavenge copied them (bench/RESULTS.md).
+ */
+const EVALUATIONS_PER_TURN = 1024;
 
 export class RulesEngine {
   readonly #deps: RulesEngineDeps;
@@ -68,10 +72,12 @@ export class RulesEngine {
   #drainWaiters: (() => void)[] = [];
 
   readonly #failureLog: FailureLog;
+  readonly #counters: { of(ruleName: string): RuleCounters };
 
   constructor(deps: RulesEngineDeps) {
     this.#deps = deps;
     this.#failureLog = new FailureLog(deps.logger, () => deps.clock.now());
+    this.#counters = deps.metrics;
   }
 
   start(): void {
@@ -158,10 +164,11 @@ export class RulesEngine {
 
   #drain(): void {
     this.#scheduled = false;
-    const end = Math.min(this.#queue.length, this.#queueHead + BATCH);
-    for (; this.#queueHead < end; this.#queueHead++) {
+    let budget = EVALUATIONS_PER_TURN;
+    for (; this.#queueHead < this.#queue.length && budget > 0; this.#queueHead++) {
       const pending = this.#queue[this.#queueHead] as Pending;
       this.#queue[this.#queueHead] = undefined as unknown as Pending; // let it be collected
+      budget -= pending.rules.length;
       this.#evaluate(pending);
     }
     if (this.#queueHead === this.#queue.length) {
@@ -196,51 +203,68 @@ export class RulesEngine {
         continue;
       }
       if (!result.matched) continue;
-      this.#deps.metrics.matched.inc({ rule: name });
-      const payload = Buffer.from(serializeOutput(result.output));
-      const input: ActionInput = { ruleName: name, output: result.output, payload, context, message, depth: this.#depth.get(message) ?? 0 };
-      this.#track(this.#runActions(rule, input));
+      this.#counters.of(name).matched.inc();
+      if (rule.actions.length > 0) this.#runActions(rule, new MatchInput(name, result.output, context, message, this.#depth.get(message) ?? 0));
     }
   }
 
-  async #runActions(rule: CompiledRule, input: ActionInput): Promise<void> {
-    const failures: { failedAction: string; failedResource: string; errorMessage: string }[] = [];
-    await Promise.all(rule.actions.map(async (action) => {
-      const outcome = await this.#run(action, input);
-      if (outcome === undefined) this.#deps.metrics.actionsSucceeded.inc({ rule: input.ruleName, action: action.kind });
-      else {
-        this.#deps.metrics.actionsFailed.inc({ rule: input.ruleName, action: action.kind });
-        failures.push({ failedAction: `${action.kind.charAt(0).toUpperCase()}${action.kind.slice(1)}Action`, failedResource: action.resource, errorMessage: outcome });
+  /**
+   * Runs a match's actions together. Synchronous ones (republish) finish here with no promise at all;
+   * only asynchronous ones are awaited, and only a failure reaches the error action.
+   */
+  #runActions(rule: CompiledRule, input: ActionInput): void {
+    const counters = this.#counters.of(input.ruleName);
+    let failures: Failure[] | undefined;
+    let pending: Promise<void>[] | undefined;
+    for (const action of rule.actions) {
+      let running: void | Promise<void>;
+      try {
+        running = action.run(input);
+      } catch (error) {
+        (failures ??= []).push(this.#failed(action, input, error, counters));
+        continue;
       }
-    }));
-    if (failures.length === 0) return;
+      if (running === undefined) {
+        counters.action(action.kind).succeeded.inc();
+        continue;
+      }
+      (pending ??= []).push(running.then(
+        () => counters.action(action.kind).succeeded.inc(),
+        (error: unknown) => void (failures ??= []).push(this.#failed(action, input, error, counters)),
+      ));
+    }
+    if (pending === undefined) {
+      if (failures !== undefined) this.#track(this.#reportFailures(rule, input, failures));
+      return;
+    }
+    this.#track(Promise.all(pending).then(() => (failures === undefined ? undefined : this.#reportFailures(rule, input, failures))));
+  }
+
+  #failed(action: RuleAction, input: ActionInput, error: unknown, counters: RuleCounters): Failure {
+    counters.action(action.kind).failed.inc();
+    if (!(error instanceof ActionFailure)) this.#failureLog.failed(`${input.ruleName} (${action.kind}, unexpected)`, { err: error, action: action.kind }, 'a rule action failed unexpectedly (a bug in hako)');
+    return { failedAction: `${action.kind.charAt(0).toUpperCase()}${action.kind.slice(1)}Action`, failedResource: action.resource, errorMessage: (error as Error).message };
+  }
+
+  /** Logs the failures (throttled) and runs the error action once with all of them, in AWS's envelope. */
+  async #reportFailures(rule: CompiledRule, input: ActionInput, failures: Failure[]): Promise<void> {
     this.#failureLog.failed(input.ruleName, { topic: input.message.topic, failures }, `topic rule ${input.ruleName}: ${failures.length} action(s) failed`);
     if (rule.errorAction === undefined) return;
-    const envelope = Buffer.from(JSON.stringify({
+    const envelope = {
       ruleName: input.ruleName,
       topic: input.message.topic,
       cloudwatchTraceId: input.context.traceId ?? '',
       clientId: input.context.clientId ?? '',
       base64OriginalPayload: input.message.payload.toString('base64'),
       failures,
-    }));
-    const errorInput: ActionInput = { ...input, output: JSON.parse(envelope.toString('utf8')) as ActionInput['output'], payload: envelope };
-    const outcome = await this.#run(rule.errorAction, errorInput);
-    if (outcome === undefined) this.#deps.metrics.errorActions.inc({ rule: input.ruleName, outcome: 'succeeded' });
-    else {
-      this.#deps.metrics.errorActions.inc({ rule: input.ruleName, outcome: 'failed' });
-      this.#failureLog.failed(`${input.ruleName} (error action)`, { error: outcome }, `topic rule ${input.ruleName}: its error action failed too`);
-    }
-  }
-
-  /** Undefined when the action succeeded, else why it failed. */
-  async #run(action: RuleAction, input: ActionInput): Promise<string | undefined> {
+    };
+    const errorInput = new MatchInput(input.ruleName, envelope as unknown as SqlOutput, input.context, input.message, input.depth);
     try {
-      await action.run(input);
-      return undefined;
+      await rule.errorAction.run(errorInput);
+      this.#deps.metrics.errorActions.inc({ rule: input.ruleName, outcome: 'succeeded' });
     } catch (error) {
-      if (!(error instanceof ActionFailure)) this.#failureLog.failed(`${input.ruleName} (${action.kind}, unexpected)`, { err: error, action: action.kind }, 'a rule action failed unexpectedly (a bug in hako)');
-      return (error as Error).message;
+      this.#deps.metrics.errorActions.inc({ rule: input.ruleName, outcome: 'failed' });
+      this.#failureLog.failed(`${input.ruleName} (error action)`, { error: (error as Error).message }, `topic rule ${input.ruleName}: its error action failed too`);
     }
   }
 
@@ -260,5 +284,32 @@ export class RulesEngine {
   #track(promise: Promise<void>): void {
     this.#inFlight.add(promise);
     void promise.finally(() => this.#inFlight.delete(promise));
+  }
+}
+
+interface Failure {
+  failedAction: string;
+  failedResource: string;
+  errorMessage: string;
+}
+
+/** One match as its actions see it; the payload bytes are made on first use (a rule may not need them). */
+class MatchInput implements ActionInput {
+  #payload: Buffer | undefined;
+
+  constructor(
+    readonly ruleName: string,
+    readonly output: SqlOutput,
+    readonly context: EvalContext,
+    readonly message: Message,
+    readonly depth: number,
+  ) {}
+
+  get payload(): Buffer {
+    if (this.#payload === undefined) {
+      const bytes = serializeOutput(this.output);
+      this.#payload = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    return this.#payload;
   }
 }

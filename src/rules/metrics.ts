@@ -28,7 +28,40 @@ export class RuleMetrics {
     this.loopsStopped = new Counter({ name: 'hako_rule_republish_loops_stopped_total', help: 'Republished messages not evaluated again because rules republished them too many times in a row', registers });
   }
 
+  readonly #byRule = new Map<string, RuleCounters>();
+
+  /** A rule's counters, bound to its labels once: prom-client hashes a label object on every `inc`. */
+  of(ruleName: string): RuleCounters {
+    let counters = this.#byRule.get(ruleName);
+    if (counters === undefined) this.#byRule.set(ruleName, (counters = new RuleCounters(this, ruleName)));
+    return counters;
+  }
+
   text(): Promise<string> {
     return this.registry.metrics();
+  }
+}
+
+type Child = ReturnType<Counter<string>['labels']>;
+
+export class RuleCounters {
+  readonly matched: Child;
+  readonly #metrics: RuleMetrics;
+  readonly #ruleName: string;
+  readonly #actions = new Map<string, { succeeded: Child; failed: Child }>();
+
+  constructor(metrics: RuleMetrics, ruleName: string) {
+    this.#metrics = metrics;
+    this.#ruleName = ruleName;
+    this.matched = metrics.matched.labels({ rule: ruleName });
+  }
+
+  action(kind: string): { succeeded: Child; failed: Child } {
+    let counters = this.#actions.get(kind);
+    if (counters === undefined) {
+      const labels = { rule: this.#ruleName, action: kind };
+      this.#actions.set(kind, (counters = { succeeded: this.#metrics.actionsSucceeded.labels(labels), failed: this.#metrics.actionsFailed.labels(labels) }));
+    }
+    return counters;
   }
 }

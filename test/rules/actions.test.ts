@@ -59,10 +59,10 @@ test('http: other statuses are final at once; three 5xx fail with the last statu
   script = [404];
   requests.length = 0;
   const action = build({ http: { url: `${base}/hook` } });
-  await assert.rejects(action.run(inputFor('a/b', {})), /HTTP 404/);
+  await assert.rejects(async () => action.run(inputFor('a/b', {})), /HTTP 404/);
   assert.equal(requests.length, 1);
   script = [500, 502, 500];
-  await assert.rejects(action.run(inputFor('a/b', {})), /HTTP 500/);
+  await assert.rejects(async () => action.run(inputFor('a/b', {})), /HTTP 500/);
   assert.equal(requests.length, 4);
   script = [200];
   const bytes = Buffer.from([0, 1, 2, 255]);
@@ -75,7 +75,7 @@ test('http: an endpoint that does not answer the connection is a failure naming 
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const port = (closed.address() as AddressInfo).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
-  await assert.rejects(build({ http: { url: `http://127.0.0.1:${port}/x` } }).run(inputFor('a/b', {})), /POST http:\/\/127\.0\.0\.1:\d+\/x failed: .*ECONNREFUSED/);
+  await assert.rejects(async () => build({ http: { url: `http://127.0.0.1:${port}/x` } }).run(inputFor('a/b', {})), /POST http:\/\/127\.0\.0\.1:\d+\/x failed: .*ECONNREFUSED/);
 });
 
 test('republish: the topic template with $$, QoS, MQTT 5 headers as templates, and the depth of the cause plus one', async () => {
@@ -96,7 +96,7 @@ test('republish: the topic template with $$, QoS, MQTT 5 headers as templates, a
 
 test('republish: a template that renders no valid topic name fails that message only', async () => {
   const action = build({ republish: { topic: 'out/${missing}/#' } });
-  await assert.rejects(action.run(inputFor('a/b', {})), /is not a topic name/);
+  await assert.rejects(async () => action.run(inputFor('a/b', {})), /is not a topic name/);
 });
 
 test('lambda: JSON output is the event; raw bytes are refused with the way out (encode)', async () => {
@@ -105,5 +105,5 @@ test('lambda: JSON output is the event; raw bytes are refused with the way out (
   await action.run(inputFor('a/b', { n: 1 }));
   assert.deepEqual(invoked, [{ arn: 'arn:aws:lambda:us-east-1:000000000000:function:f:live', payload: '{"n":1}' }]);
   const bytes = Buffer.from([1, 2, 3]);
-  await assert.rejects(action.run({ ...inputFor('a/b', {}), output: new Uint8Array(bytes), payload: bytes }), /encode\(\*, 'base64'\)/);
+  await assert.rejects(async () => action.run({ ...inputFor('a/b', {}), output: new Uint8Array(bytes), payload: bytes }), /encode\(\*, 'base64'\)/);
 });

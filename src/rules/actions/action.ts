@@ -28,7 +28,8 @@ export interface RuleAction {
   readonly kind: string;
   /** What it delivers to, for the error envelope's `failedResource` (a topic, function ARN, URL). */
   readonly resource: string;
-  run(input: ActionInput): Promise<void>;
+  /** Returns nothing when it finished at once (republish), a promise when it has I/O to wait for. */
+  run(input: ActionInput): void | Promise<void>;
 }
 
 /** What actions may use of the rest of hako. */

@@ -27,7 +27,7 @@ export const republish: ActionFactory = (parameters, { sqlVersion, services }) =
   return {
     kind: ACTION,
     resource: topic.source,
-    async run({ payload, context, depth }) {
+    run({ payload, context, depth }) {
       const name = topic.render(context);
       if (name === '' || name.includes('+') || name.includes('#') || name.includes('\u0000')) {
         throw new ActionFailure(`the topic ${JSON.stringify(name)} (from ${JSON.stringify(topic.source)}) is not a topic name`);
