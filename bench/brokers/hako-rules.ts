@@ -39,22 +39,33 @@ export function benchWhere(i: number): string {
   }
 }
 
-export function benchRuleSql(i: number): string {
-  return `SELECT topic() AS topic, clientid() AS client, timestamp() AS at FROM 'hako-bench/#' WHERE ${benchWhere(i)}`;
+export function benchRuleSql(i: number, from = 'hako-bench/#'): string {
+  return `SELECT topic() AS topic, clientid() AS client, timestamp() AS at FROM '${from}' WHERE ${benchWhere(i)}`;
+}
+
+/**
+ * The fleet shape (`hako-fleet100`): rule `i` reads only `hako-bench/pair/<i>`, as a fleet's rules read
+ * one device's or room's topics, so the topic trie does the filtering. In the pairs scenarios each
+ * message meets one rule (pairs 0–3), half of them with a WHERE that holds; in the fan-in and fan-out
+ * scenarios (`hako-bench/shared`) none. The other 96 rules are attached and never reached.
+ */
+export function fleetRuleSql(i: number): string {
+  return benchRuleSql(i, `hako-bench/pair/${i}`);
 }
 
 /** hako runs actions as itself; the role is there because AWS's model requires one. */
 const republishAction = { republish: { topic: 'hako-bench-rules/out/${topic(2)}', qos: 0, roleArn: 'arn:aws:iam::000000000000:role/hako-bench-rules' } };
 
-export function startHakoWithRules(count: number): () => Promise<BrokerHandle> {
+export function startHakoWithRules(count: number, shape: 'every-message' | 'fleet' = 'every-message'): () => Promise<BrokerHandle> {
   return async () => {
-    const name = `hako-rules${count}`;
-    const handle = await startHakoVariant(name, `hako ${hakoVersion()} + ${count} rules`, []);
+    const name = shape === 'fleet' ? `hako-fleet${count}` : `hako-rules${count}`;
+    const handle = await startHakoVariant(name, `hako ${hakoVersion()} + ${count} ${shape === 'fleet' ? 'fleet ' : ''}rules`, []);
     try {
       const http = handle.http as HttpEndpoint; // every hako handle has one
-      await createRules(http, count);
+      await createRules(http, count, shape === 'fleet' ? fleetRuleSql : benchRuleSql);
       // Throughput loads publish only on hako-bench/ topics, over TCP: hako received every message sent.
-      return { ...handle, check: (result) => checkEngine(http, count, result.kind === 'throughput' ? result.sent : undefined) };
+      // In the fleet shape how many rules a message meets depends on the scenario: only drops are checked.
+      return { ...handle, check: (result) => checkEngine(http, count, shape === 'every-message' && result.kind === 'throughput' ? result.sent : undefined) };
     } catch (error) {
       await handle.stop();
       throw new Error(`creating ${count} topic rules: ${(error as Error).message}`);
@@ -62,12 +73,12 @@ export function startHakoWithRules(count: number): () => Promise<BrokerHandle> {
   };
 }
 
-async function createRules(http: HttpEndpoint, count: number): Promise<void> {
+async function createRules(http: HttpEndpoint, count: number, sqlOf: (i: number) => string): Promise<void> {
   const { port, region, accessKeyId, secretAccessKey } = http;
   const iot = new IoTClient({ endpoint: `http://127.0.0.1:${port}`, region, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
   try {
     for (let i = 0; i < count; i++) {
-      const topicRulePayload = { sql: benchRuleSql(i), actions: [republishAction], awsIotSqlVersion: '2016-03-23' };
+      const topicRulePayload = { sql: sqlOf(i), actions: [republishAction], awsIotSqlVersion: '2016-03-23' };
       await iot.send(new CreateTopicRuleCommand({ ruleName: `hako_bench_${String(i).padStart(3, '0')}`, topicRulePayload }));
     }
   } finally {

@@ -14,6 +14,7 @@ export const BROKERS: Readonly<Record<string, BrokerStarter>> = {
   'hako-policy': startHakoWithPolicy,
   'hako-rules10': startHakoWithRules(10),
   'hako-rules100': startHakoWithRules(100),
+  'hako-fleet100': startHakoWithRules(100, 'fleet'),
   mosquitto: startMosquitto,
   aedes: startAedes,
   forwarder: startForwarder,
@@ -22,7 +23,7 @@ export const BROKERS: Readonly<Record<string, BrokerStarter>> = {
 export const BROKER_NAMES = Object.keys(BROKERS);
 
 /** hako with topic rules on `hako-bench/#`: the publish/subscribe scenarios are the only ones they change. */
-export const RULES_BROKER_NAMES: readonly string[] = BROKER_NAMES.filter((name) => name.startsWith('hako-rules'));
+export const RULES_BROKER_NAMES: readonly string[] = BROKER_NAMES.filter((name) => name.startsWith('hako-rules') || name.startsWith('hako-fleet'));
 
 /**
  * What `--brokers` defaults to: all but the rules variants, which are opt-in. They measure one hako
