@@ -42,6 +42,9 @@ import { ShadowService } from './shadow/service.js';
 import { startStreams, type Streams } from './streams/index.js';
 import { MemoryStreamStore, type StreamStore } from './streams/store.js';
 import { SqliteStreamStore } from './streams/sqlite-stream-store.js';
+import { defaultBucketsRoot, startDelivery, type Delivery } from './streams/delivery/index.js';
+import { MemoryDeliveryBufferStore, type DeliveryBufferStore } from './streams/delivery/buffer-store.js';
+import { SqliteDeliveryBufferStore } from './streams/delivery/sqlite-buffer-store.js';
 
 export interface Ports {
   mqtt: number;
@@ -65,6 +68,8 @@ export interface RunningHako {
   readonly rules: Rules;
   /** Kinesis-compatible data streams (registry, writer, reader, retention). */
   readonly streams: Streams;
+  /** Firehose-compatible delivery streams (registry, buffers, bucket folders). */
+  readonly delivery: Delivery;
   /** Drains connections, flushes state, closes stores. */
   stop(): Promise<void>;
 }
@@ -74,13 +79,14 @@ interface Stores {
   retained: RetainedStore;
   records: RecordStore;
   streams: StreamStore;
+  deliveryBuffers: DeliveryBufferStore;
   /** Closes what the stores share (the database); after each store's own `close`. */
   close(): Promise<void>;
 }
 
 function openStores(config: HakoConfig, logger: Logger): Stores {
   if (config.store === 'memory') {
-    return { sessions: new MemorySessionStore(), retained: new MemoryRetainedStore(), records: new MemoryRecordStore(), streams: new MemoryStreamStore(), close: async () => undefined };
+    return { sessions: new MemorySessionStore(), retained: new MemoryRetainedStore(), records: new MemoryRecordStore(), streams: new MemoryStreamStore(), deliveryBuffers: new MemoryDeliveryBufferStore(), close: async () => undefined };
   }
   if (config.store !== 'sqlite') throw new HakoError('STORE_UNSUPPORTED', [config.store]);
   const file = path.join(config.dataDir, 'hako.db');
@@ -96,7 +102,7 @@ function openStores(config: HakoConfig, logger: Logger): Stores {
     await checkpointer.stop();
     db.close();
   };
-  return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), records: new SqliteRecordStore(db), streams: new SqliteStreamStore(db), close };
+  return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), records: new SqliteRecordStore(db), streams: new SqliteStreamStore(db), deliveryBuffers: new SqliteDeliveryBufferStore(db), close };
 }
 
 /** Not loopback and not a wildcard address: clients reach hako by this very name. */
@@ -160,6 +166,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   let shadowStore: RecordShadowStore;
   let functions: Functions;
   let streams: Streams;
+  let delivery: Delivery;
   let httpPort: number | undefined;
   try {
     await registry.start();
@@ -189,6 +196,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       endpointUrl: () => (httpPort === undefined ? undefined : `http://${connectableHost(config.host)}:${httpPort}`),
     });
     streams = await startStreams({ store: stores.streams, records: stores.records, clock, logger: logger.child({ component: 'streams' }), region: config.region, account: config.account });
+    delivery = await startDelivery({ store: stores.deliveryBuffers, records: stores.records, clock, logger: logger.child({ component: 'delivery' }), region: config.region, account: config.account, bucketsRoot: defaultBucketsRoot(config.dataDir) });
   } catch (error) {
     await stores.close();
     throw error;
@@ -263,7 +271,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   const denied = identity.authorizer.metrics.denied;
   const http = createHttpServer({
     logger,
-    moreMetrics: async () => `${await functions.metrics.text()}${await rules.metrics.text()}`,
+    moreMetrics: async () => `${await functions.metrics.text()}${await rules.metrics.text()}${await delivery.metrics.text()}`,
     isReady: () => ready,
     metrics: () => ({
       hako_mqtt_connections: broker.connectionCount,
@@ -292,6 +300,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     functions,
     rules,
     streams,
+    delivery,
     account: config.account,
     broker,
     logger: logger.child({ component: 'http' }),
@@ -315,6 +324,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     await rules.stop(); // queued messages are evaluated; their republishes and invocations still land
     await functions.stop();
     await streams.stop(); // after the functions: consumers of streams (event source mappings) go first
+    await delivery.stop(); // flushes buffers into their folders (what fails stays in the store)
     await broker.stop();
     // After broker.stop, so WebSocket clients got their DISCONNECT (v5: 0x8B) like TCP ones.
     for (const client of wss.clients) client.terminate();
@@ -324,6 +334,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     await stores.retained.close();
     await stores.records.close();
     await stores.streams.close();
+    await stores.deliveryBuffers.close();
     await stores.close();
   };
 
@@ -354,6 +365,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       functions,
       rules,
       streams,
+      delivery,
       stop: async () => {
         ready = false;
         await stopStarted();

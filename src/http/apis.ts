@@ -28,6 +28,8 @@ import { registerRuleOperations } from './events/rules.js';
 import { JsonTargets } from './json-targets.js';
 import { KINESIS_BODY_LIMIT, registerKinesisOperations } from './kinesis/index.js';
 import type { Streams } from '../streams/index.js';
+import type { Delivery } from '../streams/delivery/index.js';
+import { registerFirehoseOperations } from './firehose/index.js';
 import type { Functions } from '../functions/index.js';
 import type { Rules } from '../rules/index.js';
 import { registerTopicRuleRoutes } from './iot/topic-rules.js';
@@ -44,6 +46,8 @@ export interface ApiServices {
   rules: Rules;
   /** Kinesis-compatible data streams. */
   streams: Streams;
+  /** Firehose-compatible delivery streams. */
+  delivery: Delivery;
   /** Account id in ARNs. */
   account: string;
   logger: Logger;
@@ -85,5 +89,6 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   const jsonTargets = new JsonTargets(app, KINESIS_BODY_LIMIT);
   registerRuleOperations(jsonTargets, services.functions.rules, services.account);
   registerKinesisOperations(jsonTargets, services.streams, services.now);
+  registerFirehoseOperations(jsonTargets, services.delivery, services.logger);
   registerTopicRuleRoutes(app, services.rules.topicRules, (ruleName) => identity.arns.resource(`rule/${ruleName}`));
 }

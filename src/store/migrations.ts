@@ -110,10 +110,28 @@ CREATE TABLE stream_records (
 ) STRICT;
 `;
 
+// Firehose-like delivery buffers (`streams/delivery/sqlite-buffer-store.ts`): one row per PutRecord or
+// PutRecordBatch call (its records back to back in `data`, their lengths as little-endian uint32s in
+// `lengths`), deleted once delivered. Rows are what a crash must not lose between the call's answer and
+// the object's write. Delivery stream configurations live in `records`.
+const deliveryBuffer = `
+CREATE TABLE delivery_buffer (
+  stream     TEXT    NOT NULL,
+  seq        INTEGER NOT NULL,
+  arrival_ms INTEGER NOT NULL,
+  count      INTEGER NOT NULL,
+  bytes      INTEGER NOT NULL,
+  lengths    BLOB    NOT NULL,
+  data       BLOB    NOT NULL,
+  PRIMARY KEY (stream, seq)
+) STRICT;
+`;
+
 /** Every migration hako knows, in version order. Append only. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'mqtt sessions and retained messages', sql: mqttSessions },
   { version: 2, name: 'identity and registry records', sql: records },
   { version: 3, name: 'the principal of a persistent session', sql: sessionPeer },
   { version: 4, name: 'stream records', sql: streamRecords },
+  { version: 5, name: 'delivery stream buffers', sql: deliveryBuffer },
 ];

@@ -1,0 +1,62 @@
+/**
+ * @module http/firehose/stream-operations — Firehose's control plane: CreateDeliveryStream,
+ * DescribeDeliveryStream, ListDeliveryStreams, DeleteDeliveryStream (DirectPut sources, S3 destinations
+ * delivered to bucket folders).
+ */
+import type { Delivery } from '../../streams/delivery/index.js';
+import { DESTINATION_ID, checkDeliveryStreamName, type DeliveryStreamInfo } from '../../streams/delivery/config.js';
+import { firehoseConstraint, firehoseError } from '../../streams/delivery/errors.js';
+import type { JsonOperation } from '../json-targets.js';
+import { destinationOf, describeDestination } from './destination.js';
+import { boundedInteger, optionalText, requiredText } from './params.js';
+
+const STREAM_TYPES = ['DirectPut', 'KinesisStreamAsSource', 'MSKAsSource', 'DatabaseAsSource'];
+const epochSeconds = (ms: number): number => ms / 1000;
+
+export function streamOperations(delivery: Delivery): Record<string, JsonOperation> {
+  const { registry } = delivery;
+  const describe = (stream: DeliveryStreamInfo): Record<string, unknown> => ({
+    DeliveryStreamName: stream.name,
+    DeliveryStreamARN: delivery.arnOf(stream.name),
+    DeliveryStreamStatus: 'ACTIVE',
+    DeliveryStreamEncryptionConfiguration: { Status: 'DISABLED' },
+    DeliveryStreamType: stream.type,
+    VersionId: String(stream.version),
+    CreateTimestamp: epochSeconds(stream.createdMs),
+    Destinations: [{ DestinationId: DESTINATION_ID, ...describeDestination(stream.destination) }],
+    HasMoreDestinations: false,
+  });
+  const nameOf = (body: Readonly<Record<string, unknown>>): string => {
+    const name = requiredText(body, 'DeliveryStreamName');
+    checkDeliveryStreamName(name);
+    return name;
+  };
+
+  return {
+    CreateDeliveryStream: async (body) => {
+      const name = nameOf(body);
+      const type = optionalText(body, 'DeliveryStreamType') ?? 'DirectPut';
+      if (!STREAM_TYPES.includes(type)) throw firehoseConstraint('deliveryStreamType', type, `Member must satisfy enum value set: [${STREAM_TYPES.join(', ')}]`);
+      if (type !== 'DirectPut') throw firehoseError('InvalidArgumentException', `DeliveryStreamType ${type} is not supported by hako yet: use DirectPut.`);
+      if (body.DeliveryStreamEncryptionConfigurationInput !== undefined && body.DeliveryStreamEncryptionConfigurationInput !== null) throw firehoseError('InvalidArgumentException', 'Server-side encryption (DeliveryStreamEncryptionConfigurationInput) is not supported by hako yet.');
+      await delivery.create(name, destinationOf(body));
+      return { DeliveryStreamARN: delivery.arnOf(name) };
+    },
+    DescribeDeliveryStream: (body) => {
+      boundedInteger(body, 'Limit', 1, 10_000, 100);
+      return { DeliveryStreamDescription: describe(registry.get(nameOf(body))) };
+    },
+    ListDeliveryStreams: (body) => {
+      const limit = boundedInteger(body, 'Limit', 1, 10_000, 10);
+      const type = optionalText(body, 'DeliveryStreamType');
+      if (type !== undefined && !STREAM_TYPES.includes(type)) throw firehoseConstraint('deliveryStreamType', type, `Member must satisfy enum value set: [${STREAM_TYPES.join(', ')}]`);
+      const after = optionalText(body, 'ExclusiveStartDeliveryStreamName');
+      const all = registry.list().filter((stream) => (type === undefined || stream.type === type) && (after === undefined || stream.name > after));
+      return { DeliveryStreamNames: all.slice(0, limit).map((stream) => stream.name), HasMoreDeliveryStreams: all.length > limit };
+    },
+    DeleteDeliveryStream: async (body) => {
+      await delivery.delete(nameOf(body));
+      return {};
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * @module streams/delivery/worker — one delivery stream's buffer and its deliveries.
+ *
+ * The buffer is metadata only (the records themselves wait in the `DeliveryBufferStore`). A batch is due
+ * when the buffered bytes reach `SizeInMBs` or the oldest buffered record is `IntervalInSeconds` old,
+ * whichever comes first (spec §10); `flush` makes everything buffered due now. A batch is whole chunks
+ * (PutRecord(Batch) calls) up to `SizeInMBs`, so an object exceeds the size only when one call alone does.
+ *
+ * Batches are delivered one at a time, in order: read from the store, processed, handed to the sink, and
+ * only then removed from the store. A crash anywhere before the removal means the batch is delivered
+ * again at the next start (at-least-once; never lost). A failed attempt is retried with exponential
+ * backoff until the stream's retry duration has passed since the first attempt, then the batch is dropped
+ * and counted; the first failure and the outcome are logged, not every attempt.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import { PermanentDeliveryError, type Sink } from '../sinks/sink.js';
+import type { BufferedChunk, ChunkMeta, DeliveryBufferStore } from './buffer-store.js';
+import type { DeliveryStreamInfo } from './config.js';
+import type { DeliveryMetrics } from './metrics.js';
+import { errorOutputLine, type RecordProcessor } from './processor.js';
+
+export interface RetryPolicy {
+  /** Give a batch up this long after its first attempt; Firehose keeps retrying S3 for 24 hours. */
+  readonly durationMs: number;
+  readonly firstDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { durationMs: 24 * 3600_000, firstDelayMs: 1000, maxDelayMs: 60_000 };
+
+/** A batch reached the destination (the records of its data object; failed records are not counted). */
+export interface DeliveredEvent {
+  readonly stream: string;
+  readonly records: number;
+  readonly locations: readonly string[];
+}
+
+export interface WorkerOptions {
+  readonly info: DeliveryStreamInfo;
+  readonly sink: Sink;
+  readonly processor: RecordProcessor;
+  readonly store: DeliveryBufferStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: DeliveryMetrics;
+  readonly retry: RetryPolicy;
+  readonly onDelivered?: ((event: DeliveredEvent) => void) | undefined;
+}
+
+export class DeliveryWorker {
+  readonly #o: WorkerOptions;
+  readonly #sizeBytes: number;
+  readonly #intervalMs: number;
+  readonly #pending: ChunkMeta[] = [];
+  #pendingBytes = 0;
+  #inFlight: readonly ChunkMeta[] = [];
+  /** Chunks up to this seq are due whatever their age (`flush`). */
+  #forceThrough = -1;
+  #running: Promise<void> | undefined;
+  /** Set by `close`: one attempt per batch, no retries (what fails stays in the store). */
+  #stopping = false;
+  #closed = false;
+  readonly #abort = new AbortController();
+
+  constructor(options: WorkerOptions) {
+    this.#o = options;
+    this.#sizeBytes = options.info.destination.bufferingHints.sizeInMBs * 1024 * 1024;
+    this.#intervalMs = options.info.destination.bufferingHints.intervalInSeconds * 1000;
+  }
+
+  /** A chunk now in the store; delivers at once if that makes a batch due. */
+  add(chunk: ChunkMeta): void {
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.bytes;
+    this.poke();
+  }
+
+  /** Starts delivering if a batch is due and none is being delivered (the timer calls this). */
+  poke(): void {
+    if (this.#running !== undefined || this.#closed || !this.#due()) return;
+    this.#running = this.#deliverDue().finally(() => (this.#running = undefined));
+  }
+
+  /** Delivers everything buffered now; resolves when it has been delivered (or given up). */
+  async flush(): Promise<void> {
+    const last = this.#pending.at(-1);
+    if (last !== undefined) this.#forceThrough = Math.max(this.#forceThrough, last.seq);
+    this.poke();
+    while (this.#running !== undefined) await this.#running;
+  }
+
+  /** Resolves when no delivery is under way (without making anything due). */
+  async idle(): Promise<void> {
+    while (this.#running !== undefined) await this.#running;
+  }
+
+  /** Arrival time of the oldest record not yet delivered, if any. */
+  oldestUndeliveredMs(): number | undefined {
+    return this.#inFlight[0]?.arrivalMs ?? this.#pending[0]?.arrivalMs;
+  }
+
+  /**
+   * Stops retrying (a batch that still fails stays in the store for the next start), makes one attempt at
+   * what is buffered when `flush`, and ends deliveries.
+   */
+  async close(options: { flush: boolean }): Promise<void> {
+    this.#stopping = true;
+    this.#abort.abort();
+    if (options.flush) await this.flush();
+    this.#closed = true;
+    while (this.#running !== undefined) await this.#running;
+  }
+
+  #due(): boolean {
+    const first = this.#pending[0];
+    if (first === undefined) return false;
+    return first.seq <= this.#forceThrough || this.#pendingBytes >= this.#sizeBytes || this.#o.clock.now() - first.arrivalMs >= this.#intervalMs;
+  }
+
+  async #deliverDue(): Promise<void> {
+    while (!this.#closed && this.#due()) {
+      let bytes = 0;
+      let count = 0;
+      // The first chunk always goes; more while the batch stays within the size hint.
+      while (count < this.#pending.length && (count === 0 || bytes + (this.#pending[count] as ChunkMeta).bytes <= this.#sizeBytes)) bytes += (this.#pending[count++] as ChunkMeta).bytes;
+      this.#inFlight = this.#pending.splice(0, count);
+      this.#pendingBytes -= bytes;
+      await this.#deliverWithRetries(this.#inFlight);
+      this.#inFlight = [];
+    }
+  }
+
+  async #deliverWithRetries(batch: readonly ChunkMeta[]): Promise<void> {
+    const { info, store, clock, logger, metrics, retry } = this.#o;
+    const from = (batch[0] as ChunkMeta).seq;
+    const to = (batch.at(-1) as ChunkMeta).seq;
+    const records = batch.reduce((sum, chunk) => sum + chunk.count, 0);
+    const started = clock.now();
+    const labels = { stream: info.name };
+    for (let attempt = 1; ; attempt++) {
+      metrics.attempts.inc(labels);
+      try {
+        await this.#send(await store.read(info.name, from, to));
+        await store.remove(info.name, from, to);
+        metrics.successes.inc(labels);
+        if (attempt > 1) logger.info({ stream: info.name, attempt, records }, `delivery of ${records} record(s) succeeded after ${attempt} attempts`);
+        return;
+      } catch (error) {
+        const permanent = error instanceof PermanentDeliveryError;
+        if (permanent || clock.now() - started >= retry.durationMs) {
+          logger.error({ err: error, stream: info.name, attempt, records }, `delivery failed ${permanent ? 'permanently' : `for ${retry.durationMs / 1000} s`}: ${records} record(s) dropped`);
+          metrics.droppedRecords.inc(labels, records);
+          await store.remove(info.name, from, to);
+          return;
+        }
+        if (attempt === 1) logger.warn({ err: error, stream: info.name, records }, `delivery failed; retrying for up to ${retry.durationMs / 1000} s`);
+        if (this.#stopping) return; // the batch stays in the store for the next start
+        await sleep(Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (attempt - 1)), undefined, { signal: this.#abort.signal }).catch(() => undefined);
+        if (this.#stopping) return;
+      }
+    }
+  }
+
+  async #send(chunks: readonly BufferedChunk[]): Promise<void> {
+    const { info, sink, processor, metrics, clock } = this.#o;
+    if (chunks.length === 0) return; // removed meanwhile (the stream was deleted)
+    const labels = { stream: info.name };
+    // reduce, not Math.min(...): a batch of single-record PutRecords can hold far more chunks than a call takes arguments
+    const oldestArrivalMs = chunks.reduce((oldest, chunk) => Math.min(oldest, chunk.arrivalMs), Infinity);
+    const processed = await processor.process(chunks);
+    const base = { stream: info.name, version: info.version, oldestArrivalMs };
+    if (processed.ok.length > 0) {
+      const receipt = await sink.deliver({ ...base, records: processed.ok });
+      metrics.deliveredRecords.inc(labels, processed.ok.length);
+      metrics.deliveredBytes.inc(labels, receipt.bytes);
+      metrics.objects.inc(labels, receipt.locations.length);
+      this.#o.onDelivered?.({ stream: info.name, records: processed.ok.length, locations: receipt.locations });
+    }
+    if (processed.failed.length > 0) {
+      const now = clock.now();
+      const oldestFailed = processed.failed.reduce((oldest, record) => Math.min(oldest, record.arrivalMs), Infinity);
+      await sink.deliver({ ...base, oldestArrivalMs: oldestFailed, records: processed.failed.map((record) => errorOutputLine(record, now)), errorOutputType: 'processing-failed' });
+    }
+  }
+}

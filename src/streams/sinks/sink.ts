@@ -1,0 +1,39 @@
+/**
+ * @module streams/sinks/sink — the `Sink` interface: where a delivery stream's buffered, processed
+ * records end up (the object folder today; the warehouse table next). Every implementation passes the
+ * contract suite in `test/contract/sink.contract.ts`.
+ *
+ * The delivery worker hands a sink one batch at a time per stream and retries a batch whose `deliver`
+ * rejects, so a sink must make each batch all-or-nothing for its readers (no partial object or half-loaded
+ * table visible) and may see the same batch again after a failure (delivery is at-least-once).
+ */
+import type { ErrorOutputType } from '../delivery/prefix.js';
+
+export interface DeliveryBatch {
+  /** The delivery stream's name and version (object names carry both). */
+  readonly stream: string;
+  readonly version: number;
+  /** Arrival time of the batch's oldest record: what `!{timestamp:…}` and object names show. */
+  readonly oldestArrivalMs: number;
+  /** The records, in arrival order. Delivered as sent: no delimiter is added. */
+  readonly records: readonly Buffer[];
+  /** Set for records that failed before reaching the destination: they go to the error output. */
+  readonly errorOutputType?: ErrorOutputType | undefined;
+}
+
+export interface DeliveryReceipt {
+  /** Where the batch went (object keys for the folder), for logs and tests. */
+  readonly locations: readonly string[];
+  /** Bytes written to the destination (after compression). */
+  readonly bytes: number;
+}
+
+export interface Sink {
+  /** Names the destination in metrics: `hako_delivery_to_<kind>_…`. */
+  readonly kind: 'folder';
+  /** Delivers one batch; resolves once it is durable and visible whole. */
+  deliver(batch: DeliveryBatch): Promise<DeliveryReceipt>;
+}
+
+/** A failure that no retry can fix (a bad prefix, a record a table cannot take): the batch is not retried. */
+export class PermanentDeliveryError extends Error {}
