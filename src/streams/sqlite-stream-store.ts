@@ -1,11 +1,11 @@
 /**
  * @module streams/sqlite-stream-store — `StreamStore` on hako's SQLite database (table `stream_records`).
  *
- * Appends made in one event-loop turn are committed together in one transaction (group commit, as
- * `store/sqlite-records` does): concurrent PutRecord calls pay for one commit, and none resolves before
- * its records are committed. A PutRecords batch is one `append`, hence all in one transaction.
+ * Appends made in one event-loop turn are committed together in one transaction (`store/group-commit`):
+ * concurrent PutRecord calls pay for one commit, and none resolves before its records are committed. A PutRecords batch is one `append`, hence all in one transaction.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { GroupCommit } from '../store/group-commit.js';
 import type { ReadLimits, StoredRecord, StreamStore } from './store.js';
 
 interface Row {
@@ -22,9 +22,7 @@ export class SqliteStreamStore implements StreamStore {
   readonly #last: Statement<[string, number], { seq: number | null }>;
   readonly #trim: Statement<[string, number, number]>;
   readonly #deleteStream: Statement<[string]>;
-  readonly #commit: (records: readonly StoredRecord[]) => void;
-  #pending: StoredRecord[] = [];
-  #waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  readonly #writes: GroupCommit<StoredRecord>;
 
   constructor(db: Database) {
     this.#insert = db.prepare('INSERT INTO stream_records (stream, shard, seq, arrival_ms, partition_key, data) VALUES (?, ?, ?, ?, ?, ?)');
@@ -33,16 +31,14 @@ export class SqliteStreamStore implements StreamStore {
     this.#last = db.prepare('SELECT max(seq) AS seq FROM stream_records WHERE stream = ? AND shard = ?');
     this.#trim = db.prepare('DELETE FROM stream_records WHERE stream = ? AND shard = ? AND seq < ?');
     this.#deleteStream = db.prepare('DELETE FROM stream_records WHERE stream = ?');
-    this.#commit = db.transaction((records: readonly StoredRecord[]) => {
+    this.#writes = new GroupCommit(db.transaction((records: readonly StoredRecord[]) => {
       for (const r of records) this.#insert.run(r.stream, r.shard, r.seq, r.arrivalMs, r.partitionKey, r.data);
-    });
+    }));
   }
 
   append(records: readonly StoredRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    if (this.#pending.length === 0) setImmediate(() => this.#flush());
-    for (const record of records) this.#pending.push(record);
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    return this.#writes.write(records);
   }
 
   async read(stream: string, shard: number, fromSeq: number, limits: ReadLimits): Promise<StoredRecord[]> {
@@ -70,26 +66,11 @@ export class SqliteStreamStore implements StreamStore {
   }
 
   async deleteStream(stream: string): Promise<void> {
-    this.#flush(); // appends still waiting for their commit must not outlive the delete
+    this.#writes.flush(); // appends still waiting for their commit must not outlive the delete
     this.#deleteStream.run(stream);
   }
 
   async close(): Promise<void> {
-    this.#flush();
-  }
-
-  #flush(): void {
-    if (this.#waiters.length === 0) return;
-    const records = this.#pending;
-    const waiters = this.#waiters;
-    this.#pending = [];
-    this.#waiters = [];
-    try {
-      this.#commit(records); // better-sqlite3 commits before returning: durable from here on
-    } catch (error) {
-      for (const waiter of waiters) waiter.reject(error);
-      return;
-    }
-    for (const waiter of waiters) waiter.resolve();
+    this.#writes.flush();
   }
 }

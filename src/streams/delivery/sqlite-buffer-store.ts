@@ -7,6 +7,7 @@
  * committed. With WAL and `synchronous = NORMAL` a commit survives `kill -9` (see `store/sqlite.ts`).
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { GroupCommit } from '../../store/group-commit.js';
 import type { BufferedChunk, ChunkMeta, DeliveryBufferStore } from './buffer-store.js';
 
 interface MetaRow {
@@ -41,9 +42,7 @@ export class SqliteDeliveryBufferStore implements DeliveryBufferStore {
   readonly #read: Statement<[string, number, number], ChunkRow>;
   readonly #remove: Statement<[string, number, number]>;
   readonly #deleteStream: Statement<[string]>;
-  readonly #commit: (chunks: readonly BufferedChunk[]) => void;
-  #pending: BufferedChunk[] = [];
-  #waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  readonly #writes: GroupCommit<BufferedChunk>;
 
   constructor(db: Database) {
     this.#insert = db.prepare('INSERT INTO delivery_buffer (stream, seq, arrival_ms, count, bytes, lengths, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -51,15 +50,13 @@ export class SqliteDeliveryBufferStore implements DeliveryBufferStore {
     this.#read = db.prepare('SELECT stream, seq, arrival_ms, count, bytes, lengths, data FROM delivery_buffer WHERE stream = ? AND seq >= ? AND seq <= ? ORDER BY seq');
     this.#remove = db.prepare('DELETE FROM delivery_buffer WHERE stream = ? AND seq >= ? AND seq <= ?');
     this.#deleteStream = db.prepare('DELETE FROM delivery_buffer WHERE stream = ?');
-    this.#commit = db.transaction((chunks: readonly BufferedChunk[]) => {
+    this.#writes = new GroupCommit(db.transaction((chunks: readonly BufferedChunk[]) => {
       for (const c of chunks) this.#insert.run(c.stream, c.seq, c.arrivalMs, c.count, c.bytes, encodeLengths(c.lengths), c.data);
-    });
+    }));
   }
 
   append(chunk: BufferedChunk): Promise<void> {
-    if (this.#pending.length === 0) setImmediate(() => this.#flush());
-    this.#pending.push(chunk);
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    return this.#writes.write([chunk]);
   }
 
   async load(): Promise<ChunkMeta[]> {
@@ -71,31 +68,16 @@ export class SqliteDeliveryBufferStore implements DeliveryBufferStore {
   }
 
   async remove(stream: string, from: number, to: number): Promise<void> {
-    this.#flush(); // an append still waiting for its commit must not be missed by the delete
+    this.#writes.flush(); // an append still waiting for its commit must not be missed by the delete
     this.#remove.run(stream, from, to);
   }
 
   async deleteStream(stream: string): Promise<void> {
-    this.#flush();
+    this.#writes.flush();
     this.#deleteStream.run(stream);
   }
 
   async close(): Promise<void> {
-    this.#flush();
-  }
-
-  #flush(): void {
-    if (this.#waiters.length === 0) return;
-    const chunks = this.#pending;
-    const waiters = this.#waiters;
-    this.#pending = [];
-    this.#waiters = [];
-    try {
-      this.#commit(chunks); // better-sqlite3 commits before returning: durable from here on
-    } catch (error) {
-      for (const waiter of waiters) waiter.reject(error);
-      return;
-    }
-    for (const waiter of waiters) waiter.resolve();
+    this.#writes.flush();
   }
 }
