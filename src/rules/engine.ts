@@ -18,7 +18,7 @@ import type { Hooks } from '../core/hooks.js';
 import type { Logger } from '../core/logger.js';
 import type { Message } from '../mqtt/message.js';
 import { SubscriptionTrie } from '../mqtt/router/index.js';
-import { ActionFailure, type ActionInput, type RuleAction } from './actions/index.js';
+import { ActionFailure, RULE_DEPTH, type ActionInput, type RuleAction, type RuleMessage } from './actions/index.js';
 import { FailureLog } from './failure-log.js';
 import { RuleCounters, type RuleMetrics } from './metrics.js';
 import type { CompiledRule, TopicRules } from './registry.js';
@@ -66,8 +66,6 @@ export class RulesEngine {
   readonly #inFlight = new Set<Promise<void>>();
   /** Rule name → the FROM filter it is indexed under. */
   readonly #indexed = new Map<string, string>();
-  /** Depth of messages rules published (republish), by identity: the hook hands back the same object. */
-  readonly #depth = new WeakMap<Message, number>();
   #overflowLogged = false;
   #drainWaiters: (() => void)[] = [];
 
@@ -99,11 +97,6 @@ export class RulesEngine {
     }
   }
 
-  /** For the publish that actions use: the message a rule makes is one level deeper than its cause. */
-  markRepublished(message: Message, causeDepth: number): void {
-    this.#depth.set(message, causeDepth + 1);
-  }
-
   /** Messages waiting to be evaluated. */
   get queued(): number {
     return this.#queue.length - this.#queueHead;
@@ -124,7 +117,7 @@ export class RulesEngine {
   }
 
   #onPublish(message: Message, clientId: string | undefined): void {
-    if ((this.#depth.get(message) ?? 0) > MAX_REPUBLISH_DEPTH) {
+    if (((message as RuleMessage)[RULE_DEPTH] ?? 0) > MAX_REPUBLISH_DEPTH) {
       this.#deps.metrics.loopsStopped.inc();
       return;
     }
@@ -188,7 +181,8 @@ export class RulesEngine {
       topic,
       timestamp: this.#deps.clock.now(),
       accountId: this.#deps.accountId,
-      ...(clientId === undefined ? {} : { clientId, principal: this.#deps.principalOf(clientId) }),
+      clientId,
+      principal: clientId === undefined ? undefined : this.#deps.principalOf(clientId),
       externals: this.#externals,
     };
     for (const rule of rules) {
@@ -203,8 +197,8 @@ export class RulesEngine {
         continue;
       }
       if (!result.matched) continue;
-      this.#counters.of(name).matched.inc();
-      if (rule.actions.length > 0) this.#runActions(rule, new MatchInput(name, result.output, context, message, this.#depth.get(message) ?? 0));
+      this.#counters.of(name).matched++;
+      if (rule.actions.length > 0) this.#runActions(rule, new MatchInput(name, result.output, context, message, (message as RuleMessage)[RULE_DEPTH] ?? 0));
     }
   }
 
@@ -225,11 +219,11 @@ export class RulesEngine {
         continue;
       }
       if (running === undefined) {
-        counters.action(action.kind).succeeded.inc();
+        counters.action(action.kind).succeeded++;
         continue;
       }
       (pending ??= []).push(running.then(
-        () => counters.action(action.kind).succeeded.inc(),
+        () => void counters.action(action.kind).succeeded++,
         (error: unknown) => void (failures ??= []).push(this.#failed(action, input, error, counters)),
       ));
     }
@@ -241,7 +235,7 @@ export class RulesEngine {
   }
 
   #failed(action: RuleAction, input: ActionInput, error: unknown, counters: RuleCounters): Failure {
-    counters.action(action.kind).failed.inc();
+    counters.action(action.kind).failed++;
     if (!(error instanceof ActionFailure)) this.#failureLog.failed(`${input.ruleName} (${action.kind}, unexpected)`, { err: error, action: action.kind }, 'a rule action failed unexpectedly (a bug in hako)');
     return { failedAction: `${action.kind.charAt(0).toUpperCase()}${action.kind.slice(1)}Action`, failedResource: action.resource, errorMessage: (error as Error).message };
   }

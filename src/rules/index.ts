@@ -36,18 +36,14 @@ export interface Rules {
 }
 
 export async function startRules(options: RulesOptions): Promise<Rules> {
-  let engine: RulesEngine | undefined;
   const services: ActionServices = {
-    publish: (message, causeDepth) => {
-      engine?.markRepublished(message, causeDepth);
-      options.publish(message);
-    },
+    publish: options.publish,
     invokeAsync: options.invokeAsync,
     logger: options.logger,
   };
   const topicRules = await TopicRules.open(options.records, options.clock, services);
   const metrics = new RuleMetrics();
-  engine = new RulesEngine({
+  const engine = new RulesEngine({
     rules: topicRules,
     hooks: options.hooks,
     clock: options.clock,
@@ -59,6 +55,5 @@ export async function startRules(options: RulesOptions): Promise<Rules> {
     ...(options.shadowOf === undefined ? {} : { shadowOf: options.shadowOf }),
   });
   engine.start();
-  const running = engine;
-  return { topicRules, engine: running, metrics, stop: () => running.stop() };
+  return { topicRules, engine, metrics, stop: () => engine.stop() };
 }

@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Message } from '../../src/mqtt/message.js';
-import { buildAction, type ActionInput, type ActionServices } from '../../src/rules/actions/index.js';
+import { buildAction, RULE_DEPTH, type ActionInput, type ActionServices } from '../../src/rules/actions/index.js';
 
 const published: { message: Message; depth: number }[] = [];
 const invoked: { arn: string; payload: string }[] = [];
 const services: ActionServices = {
-  publish: (message, depth) => void published.push({ message, depth }),
+  publish: (message) => void published.push({ message, depth: message[RULE_DEPTH] ?? 0 }),
   invokeAsync: async (arn, payload) => void invoked.push({ arn, payload: payload.toString() }),
   logger: silentLogger(),
 };
@@ -89,7 +89,7 @@ test('republish: the topic template with $$, QoS, MQTT 5 headers as templates, a
   });
   await action.run(inputFor('sensors/lamp/state', { state: { reported: { on: true } } }, 3));
   const [{ message, depth } = assert.fail('nothing published')] = published;
-  assert.deepEqual([message.topic, message.qos, message.retain, message.payload.toString(), depth], ['$aws/things/lamp/shadow/update', 1, false, '{"state":{"reported":{"on":true}}}', 3]);
+  assert.deepEqual([message.topic, message.qos, message.retain, message.payload.toString(), depth], ['$aws/things/lamp/shadow/update', 1, false, '{"state":{"reported":{"on":true}}}', 4]);
   assert.deepEqual(message.properties, { contentType: 'application/json', responseTopic: 'replies/dev-1', correlationData: Buffer.from('abc'), userProperties: { room: ['lamp', 'second'] } });
   assert.ok(message.expiresAt !== undefined && message.expiresAt > Date.now() + 55_000);
 });

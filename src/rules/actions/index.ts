@@ -9,7 +9,7 @@ import { http } from './http.js';
 import { lambda } from './lambda.js';
 import { republish } from './republish.js';
 
-export { ActionFailure, type ActionInput, type ActionServices, type RuleAction } from './action.js';
+export { ActionFailure, RULE_DEPTH, type ActionInput, type ActionServices, type RuleAction, type RuleMessage } from './action.js';
 
 const FACTORIES: Readonly<Record<string, ActionFactory>> = { republish, lambda, http };
 

@@ -3,14 +3,16 @@
  * (a substitution template; `$$` for a literal `$`, so `$$aws/things/…/shadow/update` reaches the shadow
  * service), QoS 0 or 1, and the MQTT 5 headers, every one of them templatable.
  */
-import { expiryDeadline, type Message, type MessageProperties } from '../../mqtt/message.js';
+import { expiryDeadline, type MessageProperties } from '../../mqtt/message.js';
 import type { CompiledTemplate, EvalContext } from '../sql/index.js';
-import { ActionFailure, type ActionFactory } from './action.js';
+import { ActionFailure, RULE_DEPTH, type ActionFactory, type RuleMessage } from './action.js';
 import { invalid, optionalString, requiredString, template } from './parameters.js';
 
 const ACTION = 'republish';
 
 interface HeaderTemplates {
+  /** No headers at all: the common case, answered without building anything per message. */
+  none?: boolean;
   payloadFormatIndicator?: CompiledTemplate;
   contentType?: CompiledTemplate;
   responseTopic?: CompiledTemplate;
@@ -32,14 +34,14 @@ export const republish: ActionFactory = (parameters, { sqlVersion, services }) =
       if (name === '' || name.includes('+') || name.includes('#') || name.includes('\u0000')) {
         throw new ActionFailure(`the topic ${JSON.stringify(name)} (from ${JSON.stringify(topic.source)}) is not a topic name`);
       }
-      const message: Message = { topic: name, payload, qos, retain: false, properties: properties(headers, context), expiresAt: expiryOf(headers, context), origin: undefined };
-      services.publish(message, depth);
+      const message: RuleMessage = { topic: name, payload, qos, retain: false, properties: properties(headers, context), expiresAt: expiryOf(headers, context), origin: undefined, [RULE_DEPTH]: depth + 1 };
+      services.publish(message);
     },
   };
 };
 
 function headerTemplates(value: unknown, version: Parameters<ActionFactory>[1]['sqlVersion']): HeaderTemplates {
-  if (value === undefined || value === null) return {};
+  if (value === undefined || value === null) return { none: true };
   if (typeof value !== 'object' || Array.isArray(value)) throw invalid(ACTION, 'headers must be an object');
   const given = value as Record<string, unknown>;
   const headers: HeaderTemplates = {};
@@ -62,6 +64,7 @@ function headerTemplates(value: unknown, version: Parameters<ActionFactory>[1]['
 }
 
 function properties(headers: HeaderTemplates, context: EvalContext): MessageProperties | undefined {
+  if (headers.none === true) return undefined;
   const result: MessageProperties = {};
   const indicator = headers.payloadFormatIndicator?.render(context);
   if (indicator !== undefined) result.payloadFormatIndicator = indicator === 'UTF8_DATA';
