@@ -71,3 +71,12 @@ export class AwsError extends Error {
     this.fields = options?.fields ?? {};
   }
 }
+
+/**
+ * AWS's wording for a request field that breaks its API model's constraints, as the JSON 1.1 services
+ * (Kinesis, Firehose) send it: `Value null` for a missing field, the value quoted otherwise.
+ */
+export function constraintMessage(field: string, value: unknown, constraint: string): string {
+  const shown = value === null ? 'null' : `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
+  return `1 validation error detected: Value ${shown} at '${field}' failed to satisfy constraint: ${constraint}`;
+}

@@ -2,7 +2,7 @@
  * @module streams/errors — Kinesis's errors. Kinesis answers every error with HTTP 400, including the
  * types other AWS services send with 404 or 410, so every error here is thrown through `kinesisError`.
  */
-import { AwsError, type AwsErrorType } from '../core/aws-error.js';
+import { AwsError, constraintMessage, type AwsErrorType } from '../core/aws-error.js';
 
 export type KinesisErrorType =
   | 'InvalidArgumentException'
@@ -21,8 +21,7 @@ export function kinesisError(type: KinesisErrorType & AwsErrorType, message: str
 
 /** AWS's wording for a request field that breaks the API model's constraints. */
 export function constraintError(field: string, value: unknown, constraint: string): AwsError {
-  const shown = typeof value === 'string' ? value : JSON.stringify(value);
-  return kinesisError('ValidationException', `1 validation error detected: Value '${shown}' at '${field}' failed to satisfy constraint: ${constraint}`);
+  return kinesisError('ValidationException', constraintMessage(field, value, constraint));
 }
 
 export function streamNotFound(name: string, account: string): AwsError {

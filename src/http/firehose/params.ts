@@ -18,7 +18,7 @@ export function optionalText(body: Body, name: string, field = lowerFirst(name))
 
 export function requiredText(body: Body, name: string, field = lowerFirst(name)): string {
   const value = optionalText(body, name, field);
-  if (value === undefined) throw firehoseError('ValidationException', `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+  if (value === undefined) throw firehoseConstraint(field, null, 'Member must not be null');
   return value;
 }
 
@@ -49,7 +49,7 @@ function decodedLength(text: string): number {
 export function recordData(records: readonly unknown[], field: (i: number) => string): string[] {
   return records.map((record, i) => {
     const data = typeof record === 'object' && record !== null ? (record as Body).Data : undefined;
-    if (typeof data !== 'string') throw firehoseError('ValidationException', `1 validation error detected: Value null at '${field(i)}' failed to satisfy constraint: Member must not be null`);
+    if (typeof data !== 'string') throw firehoseConstraint(field(i), null, 'Member must not be null');
     // Other bad base64 is caught by `decodeInto`: Node skips characters outside the alphabet, so such a
     // string decodes to fewer bytes than its length promises (cheaper than a regular expression per record).
     if (data.length % 4 !== 0) throw firehoseError('InvalidArgumentException', `${field(i)} is not valid base64.`);

@@ -17,7 +17,7 @@ export function optionalText(body: Body, name: string): string | undefined {
 
 export function requiredText(body: Body, name: string): string {
   const value = optionalText(body, name);
-  if (value === undefined) throw kinesisError('ValidationException', `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
+  if (value === undefined) throw constraintError(lowerFirst(name), null, 'Member must not be null');
   return value;
 }
 

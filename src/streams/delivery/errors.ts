@@ -2,7 +2,7 @@
  * @module streams/delivery/errors — Firehose's errors. Firehose's client errors all travel with HTTP 400
  * (ResourceNotFoundException included, unlike IoT's 404); ServiceUnavailableException with 503.
  */
-import { AwsError } from '../../core/aws-error.js';
+import { AwsError, constraintMessage } from '../../core/aws-error.js';
 
 export type FirehoseErrorType =
   | 'InvalidArgumentException'
@@ -18,8 +18,7 @@ export function firehoseError(type: FirehoseErrorType, message: string): AwsErro
 
 /** AWS's wording for a request field that breaks the API model's constraints. */
 export function firehoseConstraint(field: string, value: unknown, constraint: string): AwsError {
-  const shown = typeof value === 'string' ? value : JSON.stringify(value);
-  return firehoseError('ValidationException', `1 validation error detected: Value '${shown}' at '${field}' failed to satisfy constraint: ${constraint}`);
+  return firehoseError('ValidationException', constraintMessage(field, value, constraint));
 }
 
 export function deliveryStreamNotFound(name: string, account: string): AwsError {
