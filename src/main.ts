@@ -20,6 +20,9 @@ import { createHttpServer } from './http/server.js';
 import { startFunctions, type Functions } from './functions/index.js';
 import { parseFunctionReference } from './functions/names.js';
 import { startRules, type Rules } from './rules/index.js';
+import { startGateway, type Gateway, type InvokeOutcome } from './gateway/index.js';
+import { EXECUTE_API_BASE, rewriteApiHost } from './http/gateway/serve.js';
+import { AwsError } from './core/aws-error.js';
 import { WalCheckpointer } from './store/checkpointer.js';
 import { openSqlite, type Database } from './store/sqlite.js';
 import { SqliteSessionStore } from './mqtt/session/sqlite-session-store.js';
@@ -66,6 +69,8 @@ export interface RunningHako {
   readonly functions: Functions;
   /** Topic rules and the engine that runs them. */
   readonly rules: Rules;
+  /** HTTP APIs (API Gateway v2) in front of functions. */
+  readonly gateway: Gateway;
   /** Kinesis-compatible data streams (registry, writer, reader, retention). */
   readonly streams: Streams;
   /** Firehose-compatible delivery streams (registry, buffers, bucket folders). */
@@ -168,6 +173,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   let streams: Streams;
   let delivery: Delivery;
   let httpPort: number | undefined;
+  let httpsPort: number | undefined;
   try {
     await registry.start();
     shadowStore = await RecordShadowStore.open(stores.records);
@@ -239,6 +245,14 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     invokeAsync: async (functionArn, payload) => void (await functions.asyncQueue.enqueue(parseFunctionReference(functionArn, undefined), payload)),
     shadowOf: (thingName, shadowName) => shadowStore.peek(thingName, shadowName),
   });
+  // The API gateway calls functions synchronously, as API Gateway's Lambda proxy integration does.
+  const gateway = await startGateway({
+    records: stores.records,
+    clock,
+    account: config.account,
+    logger: logger.child({ component: 'gateway' }),
+    invoke: (functionArn, payload) => invokeForGateway(functions, functionArn, payload),
+  });
   // JITR: announce auto-registered certificates where AWS IoT does, for whatever activates them.
   identity.certificates.onAutoRegistered((registration) => {
     const { topic, payload } = registrationEvent(registration, config.account, clock.now());
@@ -271,6 +285,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   const denied = identity.authorizer.metrics.denied;
   const http = createHttpServer({
     logger,
+    rewriteUrl: rewriteApiHost,
     moreMetrics: async () => `${await functions.metrics.text()}${await rules.metrics.text()}${await delivery.metrics.text()}`,
     isReady: () => ready,
     metrics: () => ({
@@ -301,6 +316,8 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     rules,
     streams,
     delivery,
+    gateway,
+    gatewayEndpointOf: (apiId, host) => apiEndpointOf(apiId, host ?? `${connectableHost(config.host)}:${httpPort ?? config.httpPort}`, httpsPort),
     account: config.account,
     broker,
     logger: logger.child({ component: 'http' }),
@@ -346,7 +363,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     httpPort = await listen(http.server, 'HTTP', config.host, config.httpPort, 'httpPort');
     functions.start();
     const ports: Ports = { mqtt: mqttPort, mqtts: mqttsPort, http: httpPort };
-    if (https !== undefined && config.httpsPort !== undefined) ports.https = await listen(https, 'HTTPS', config.host, config.httpsPort, 'httpsPort');
+    if (https !== undefined && config.httpsPort !== undefined) ports.https = httpsPort = await listen(https, 'HTTPS', config.host, config.httpsPort, 'httpsPort');
     writePorts(config.dataDir, ports);
     ready = true;
     logger.info({ host: config.host, ...ports, dataDir: path.resolve(config.dataDir), store: config.store }, `hako is up: MQTT on ${config.host}:${mqttPort}, MQTT over TLS on ${config.host}:${mqttsPort}, HTTP on http://${config.host}:${httpPort}`);
@@ -366,6 +383,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       rules,
       streams,
       delivery,
+      gateway,
       stop: async () => {
         ready = false;
         await stopStarted();
@@ -374,6 +392,24 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     };
   } catch (error) {
     await stopStarted().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** An HTTP API's address as the caller reaches hako at `host` (the HTTPS port serves APIs too). */
+function apiEndpointOf(apiId: string, host: string, httpsPort: number | undefined): string {
+  const scheme = httpsPort !== undefined && host.endsWith(`:${httpsPort}`) ? 'https' : 'http';
+  return `${scheme}://${host}${EXECUTE_API_BASE}/${apiId}`;
+}
+
+/** A Lambda proxy integration's call: Invoke, with Lambda's refusals told apart as the gateway answers them. */
+async function invokeForGateway(functions: Functions, functionArn: string, payload: Buffer): Promise<InvokeOutcome> {
+  try {
+    const answer = await functions.invoker.invoke(parseFunctionReference(functionArn, undefined), payload, { invocationType: 'RequestResponse', logType: 'None' });
+    return { kind: 'answer', payload: answer.payload, functionError: answer.functionError !== undefined };
+  } catch (error) {
+    if (error instanceof AwsError && error.type === 'TooManyRequestsException') return { kind: 'throttled' };
+    if (error instanceof AwsError) return { kind: 'failed', reason: `${error.type}: ${error.message}` };
     throw error;
   }
 }

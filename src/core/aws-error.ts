@@ -13,6 +13,7 @@
  */
 export const awsErrorStatus = {
   InvalidRequestException: 400,
+  BadRequestException: 400,
   MalformedPolicyException: 400,
   CertificateValidationException: 400,
   RegistrationCodeValidationException: 400,
@@ -33,6 +34,7 @@ export const awsErrorStatus = {
   AccessDeniedException: 403,
   ForbiddenException: 403,
   ResourceNotFoundException: 404,
+  NotFoundException: 404,
   MethodNotAllowedException: 405,
   CertificateStateException: 406,
   ResourceAlreadyExistsException: 409,

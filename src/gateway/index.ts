@@ -1,6 +1,7 @@
 /**
- * @module gateway — the pure core of the API gateway: route keys and matching, stage selection, the Lambda proxy
- * request events (payload 1.0 and 2.0), response mapping, and the gateway's own error answers. No I/O.
+ * @module gateway — the API gateway. A pure core (route keys and matching, stage selection, the Lambda proxy request
+ * events for payload 1.0 and 2.0, response mapping, CORS, the gateway's own error answers) under two stateful parts:
+ * `HttpApis`, the APIs kept in the record store, and `GatewayHandler`, which serves one request through them.
  */
 export { DEFAULT_ROUTE_KEY, ROUTE_METHODS, isRouteMethod, parseRouteKey, parseRoutePath, routeShape } from './route-keys.js';
 export type { PathSegment, RouteKey, RouteKeyResult, RouteMethod } from './route-keys.js';
@@ -28,3 +29,6 @@ export { mapResponseV1, mapResponseV2 } from './responses.js';
 export type { HttpResponse, MalformedResponse, MappedResponse, ResponseV1Options } from './responses.js';
 export { GATEWAY_ERRORS, gatewayErrorResponse } from './gateway-responses.js';
 export type { GatewayErrorEntry, GatewayErrorKind, GatewayFlavor } from './gateway-responses.js';
+export { startGateway } from './service.js';
+export type { Gateway, GatewayOptions } from './service.js';
+export type { GatewayOutcome, IncomingRequest, InvokeFunction, InvokeOutcome } from './handler.js';

@@ -33,6 +33,9 @@ import { registerFirehoseOperations } from './firehose/index.js';
 import type { Functions } from '../functions/index.js';
 import type { Rules } from '../rules/index.js';
 import { registerTopicRuleRoutes } from './iot/topic-rules.js';
+import type { Gateway } from '../gateway/service.js';
+import { registerApiGatewayV2Routes, type EndpointOf } from './apigatewayv2/index.js';
+import { registerGatewayServing } from './gateway/serve.js';
 
 export interface ApiServices {
   identity: Identity;
@@ -48,6 +51,10 @@ export interface ApiServices {
   streams: Streams;
   /** Firehose-compatible delivery streams. */
   delivery: Delivery;
+  /** The API gateway: HTTP APIs managed through API Gateway v2's API and served on this port. */
+  gateway: Gateway;
+  /** Where an HTTP API is served, for `apiEndpoint`. */
+  gatewayEndpointOf: EndpointOf;
   /** Account id in ARNs. */
   account: string;
   logger: Logger;
@@ -91,4 +98,6 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerKinesisOperations(jsonTargets, services.streams, services.now);
   registerFirehoseOperations(jsonTargets, services.delivery, services.logger);
   registerTopicRuleRoutes(app, services.rules.topicRules, (ruleName) => identity.arns.resource(`rule/${ruleName}`));
+  registerApiGatewayV2Routes(app, services.gateway.apis, services.gatewayEndpointOf);
+  registerGatewayServing(app, services.gateway.handler);
 }

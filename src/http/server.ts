@@ -2,6 +2,7 @@
  * @module http/server — hako's HTTP port: health, metrics, and the AWS-compatible APIs. Business logic
  * stays in the services; routes here only translate.
  */
+import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AwsError } from '../core/aws-error.js';
 import { newRequestId } from '../core/ids.js';
@@ -18,6 +19,8 @@ export interface HttpServerOptions {
   moreMetrics?: () => Promise<string>;
   /** Largest request body accepted, bytes. */
   bodyLimit?: number;
+  /** Maps a request's URL before routing (the API gateway serves `<apiId>.execute-api.…` hosts under a path). */
+  rewriteUrl?: (request: IncomingMessage) => string;
 }
 
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
@@ -29,6 +32,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     // request logs hako does not write; errors are logged with their own context.
     childLoggerFactory: (logger) => logger,
     bodyLimit: options.bodyLimit ?? 6 * 1024 * 1024,
+    ...(options.rewriteUrl === undefined ? {} : { rewriteUrl: options.rewriteUrl }),
     // Path parameters can be whole ARNs (ListAttachedPolicies' target); fastify's default limit is 100 characters.
     routerOptions: { maxParamLength: 2048 },
     // URLs the router itself refuses (bad percent-encoding, an over-long parameter) still get an AWS-shaped answer.
