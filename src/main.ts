@@ -43,6 +43,7 @@ import { registerApis } from './http/apis.js';
 import { RecordShadowStore } from './shadow/store.js';
 import { ShadowService } from './shadow/service.js';
 import { startStreams, type Streams } from './streams/index.js';
+import { lambdaStreamSource } from './streams/lambda-source.js';
 import { MemoryStreamStore, type StreamStore } from './streams/store.js';
 import { SqliteStreamStore } from './streams/sqlite-stream-store.js';
 import { defaultBucketsRoot, startDelivery, type Delivery } from './streams/delivery/index.js';
@@ -190,6 +191,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       clock,
       logger,
     });
+    streams = await startStreams({ store: stores.streams, records: stores.records, clock, logger: logger.child({ component: 'streams' }), region: config.region, account: config.account });
     functions = await startFunctions({
       dataDir: config.dataDir,
       settings: config.functions,
@@ -200,8 +202,9 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       logger: logger.child({ component: 'functions' }),
       credentials: identity.accessKeys.issueSession(),
       endpointUrl: () => (httpPort === undefined ? undefined : `http://${connectableHost(config.host)}:${httpPort}`),
+      // Event source mappings read the streams through this; functions import nothing from streams.
+      streamSource: lambdaStreamSource(streams),
     });
-    streams = await startStreams({ store: stores.streams, records: stores.records, clock, logger: logger.child({ component: 'streams' }), region: config.region, account: config.account });
     delivery = await startDelivery({ store: stores.deliveryBuffers, records: stores.records, clock, logger: logger.child({ component: 'delivery' }), region: config.region, account: config.account, bucketsRoot: defaultBucketsRoot(config.dataDir) });
   } catch (error) {
     await stores.close();

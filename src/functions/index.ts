@@ -1,7 +1,8 @@
 /**
  * @module functions — Lambda-compatible functions, composed: the registry of functions and versions, the
- * code store, the pool of execution environments, the invoker and the functions' logs. `startFunctions`
- * builds them over the data directory and record store; `stop` ends every environment.
+ * code store, the pool of execution environments, the invoker, the asynchronous queue, event source
+ * mappings and the functions' logs. `startFunctions` builds them over the data directory and record
+ * store; `stop` ends every environment.
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -9,6 +10,7 @@ import type { RecordStore } from '../store/records.js';
 import { CodeStore } from './code-store.js';
 import type { FunctionsSettings } from '../core/config.js';
 import { AsyncQueue } from './async-queue.js';
+import { EventSourceMappings, type StreamSource } from './event-sources/index.js';
 import { ConcurrencyLimiter } from './concurrency.js';
 import { Invoker } from './invoker.js';
 import { FunctionLogs } from './logs.js';
@@ -32,6 +34,8 @@ export interface FunctionsOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
   /** hako's HTTP API, once it listens: functions' SDK calls go there (`AWS_ENDPOINT_URL`). */
   endpointUrl?: () => string | undefined;
+  /** hako's Kinesis-compatible streams, as event source mappings read them. */
+  streamSource: StreamSource;
 }
 
 export interface Functions {
@@ -41,12 +45,14 @@ export interface Functions {
   concurrency: ConcurrencyLimiter;
   invoker: Invoker;
   asyncQueue: AsyncQueue;
+  /** Event source mappings: Kinesis streams polled into functions. */
+  eventSources: EventSourceMappings;
   /** Scheduled EventBridge rules that invoke functions. */
   rules: ScheduledRules;
   logs: FunctionLogs;
   metrics: FunctionMetrics;
   arns: FunctionArns;
-  /** Starts dispatching asynchronous events: once hako listens, so their functions can call it. */
+  /** Starts dispatching asynchronous events and polling streams: once hako listens, so functions can call it. */
   start(): void;
   stop(): Promise<void>;
 }
@@ -75,12 +81,32 @@ export async function startFunctions(options: FunctionsOptions): Promise<Functio
     logger: options.logger,
     retryDelayMs: settings.asyncRetryDelay * 1000,
   });
+  const eventSources = await EventSourceMappings.open({
+    records: options.records,
+    registry,
+    invoker,
+    concurrency,
+    functionMetrics: metrics,
+    asyncQueue,
+    arns,
+    source: options.streamSource,
+    region: options.region,
+    account: options.account,
+    clock: options.clock,
+    logger: options.logger,
+  });
   const rules = await ScheduledRules.open({ records: options.records, asyncQueue, clock: options.clock, logger: options.logger, region: options.region, account: options.account });
   const stop = async (): Promise<void> => {
     rules.stop();
     asyncQueue.pause();
+    const polling = eventSources.stop(); // its batches in flight are dropped unfinished: they run again after a restart
     await pool.close(); // ends the invocations in flight; the queue stores their events back
     await asyncQueue.drained();
+    await polling;
   };
-  return { registry, codeStore, pool, concurrency, invoker, asyncQueue, rules, logs, metrics, arns, start: () => asyncQueue.start(), stop };
+  const start = (): void => {
+    asyncQueue.start();
+    eventSources.start();
+  };
+  return { registry, codeStore, pool, concurrency, invoker, asyncQueue, eventSources, rules, logs, metrics, arns, start, stop };
 }

@@ -23,6 +23,7 @@ import { registerConnectionRoutes } from './iot-data/connections.js';
 import { registerFunctionRoutes } from './lambda/functions.js';
 import { registerAliasRoutes } from './lambda/aliases.js';
 import { registerEventInvokeConfigRoutes } from './lambda/event-invoke-config.js';
+import { registerEventSourceMappingRoutes } from './lambda/event-source-mappings.js';
 import { registerFunctionLogRoutes } from './hako/function-logs.js';
 import { registerRuleOperations } from './events/rules.js';
 import { JsonTargets } from './json-targets.js';
@@ -91,6 +92,7 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerFunctionRoutes(app, services.functions);
   registerAliasRoutes(app, services.functions);
   registerEventInvokeConfigRoutes(app, services.functions, services.now);
+  registerEventSourceMappingRoutes(app, services.functions.eventSources);
   registerFunctionLogRoutes(app, services.functions);
   // One AWS JSON 1.1 route (`POST /`) for every JSON service, told apart by X-Amz-Target.
   const jsonTargets = new JsonTargets(app, KINESIS_BODY_LIMIT);

@@ -41,6 +41,8 @@ export interface Streams {
   deleteStream(name: string): Promise<void>;
   /** Calls `listener` after each put that stored records, once per shard that got some. */
   onRecords(listener: RecordsListener): () => void;
+  /** Calls `listener` with a stream's name once it has been deleted (its consumers stop reading it). */
+  onDeleted(listener: (name: string) => void): () => void;
   /** Runs retention trimming now (the timer runs it too); resolves to the number of records trimmed. */
   trimExpired(): Promise<number>;
   stop(): Promise<void>;
@@ -57,6 +59,7 @@ export async function startStreams(options: StreamsOptions): Promise<Streams> {
   const reader = new StreamReader({ store, registry, writer, iterators, clock, account });
   const trimmer = new RetentionTrimmer(store, registry, clock, logger);
   trimmer.start(options.trimIntervalMs ?? 60_000);
+  const deletedListeners = new Set<(name: string) => void>();
   return {
     registry,
     writer,
@@ -73,8 +76,19 @@ export async function startStreams(options: StreamsOptions): Promise<Streams> {
       await registry.delete(name);
       writer.forget(name);
       await store.deleteStream(name);
+      for (const listener of deletedListeners) {
+        try {
+          listener(name);
+        } catch (error) {
+          logger.error({ err: error, stream: name }, 'a stream deletion listener failed');
+        }
+      }
     },
     onRecords: (listener) => writer.onRecords(listener),
+    onDeleted: (listener) => {
+      deletedListeners.add(listener);
+      return () => void deletedListeners.delete(listener);
+    },
     trimExpired: () => trimmer.trimExpired(),
     stop: () => trimmer.stop(),
   };
