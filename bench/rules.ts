@@ -100,7 +100,7 @@ async function sqlOnly(messages: number): Promise<{ evaluations: number; matched
 async function engineRig(withActions: boolean): Promise<{ feed: (messages: number) => Promise<{ evaluations: number; matched: number }> }> {
   let republished = 0;
   const logger = silentLogger();
-  const services = { publish: () => void republished++, invokeAsync: async () => undefined, logger };
+  const services = { publish: () => void republished++, invokeAsync: async () => undefined, putStreamRecord: async () => undefined, putDeliveryRecords: async () => undefined, destinationCovering: () => undefined, logger };
   const rules = await TopicRules.open(new MemoryRecordStore(), systemClock, services);
   const actions = (i: number): Record<string, unknown>[] =>
     withActions && i % 2 === 0 ? [{ republish: { topic: 'out/${topic(2)}', qos: 0, roleArn: 'arn:aws:iam::000000000000:role/bench' } }] : [];

@@ -247,12 +247,21 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     principalOf: (clientId) => broker.principalOf(clientId),
     invokeAsync: async (functionArn, payload) => void (await functions.asyncQueue.enqueue(parseFunctionReference(functionArn, undefined), payload)),
     shadowOf: (thingName, shadowName) => shadowStore.peek(thingName, shadowName),
+    putStreamRecord: async (streamName, partitionKey, data) => {
+      const [result] = await streams.writer.put(streamName, [{ partitionKey, data }], true);
+      if (result?.errorCode !== undefined) throw new Error(`${result.errorCode}: ${result.errorMessage ?? ''}`);
+    },
+    arnPrefix: `arn:aws:iot:${config.region}:${config.account}:`,
+    confirmBase: () => `http://${connectableHost(config.host)}:${httpPort ?? config.httpPort}`,
+    putDeliveryRecords: async (name, records) => void (await delivery.put(name, Buffer.concat(records), records.map((record) => record.length))),
   });
   // The API gateway calls functions synchronously, as API Gateway's Lambda proxy integration does.
   const gateway = await startGateway({
     records: stores.records,
     clock,
+    region: config.region,
     account: config.account,
+    dataDir: config.dataDir,
     logger: logger.child({ component: 'gateway' }),
     invoke: (functionArn, payload) => invokeForGateway(functions, functionArn, payload),
   });
@@ -289,7 +298,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   const http = createHttpServer({
     logger,
     rewriteUrl: rewriteApiHost,
-    moreMetrics: async () => `${await functions.metrics.text()}${await rules.metrics.text()}${await delivery.metrics.text()}`,
+    moreMetrics: async () => `${await functions.metrics.text()}${await rules.metrics.text()}${await delivery.metrics.text()}${await gateway.metrics.text()}`,
     isReady: () => ready,
     metrics: () => ({
       hako_mqtt_connections: broker.connectionCount,
@@ -343,6 +352,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     await shadows.stop(); // queued shadow requests are answered (and stored) while clients are still there
     await rules.stop(); // queued messages are evaluated; their republishes and invocations still land
     await functions.stop();
+    await gateway.stop(); // access log lines of the last requests
     await streams.stop(); // after the functions: consumers of streams (event source mappings) go first
     await delivery.stop(); // flushes buffers into their folders (what fails stays in the store)
     await broker.stop();

@@ -52,6 +52,16 @@ export interface Connection {
   readonly lambda: LambdaClient['send'];
   /** A SigV4-signed JSON call to hako's own API (`/hako/…`); `operation` names it in errors. */
   hakoApi(operation: string, method: string, apiPath: string, body?: object): Promise<Record<string, unknown>>;
+  /** Another AWS SDK client's `send` (Kinesis, Firehose, …), configured like the others and reporting the same way. */
+  sendWith<S>(make: (config: ClientConfig) => { send: S; destroy(): void }): S;
+}
+
+/** What every SDK client of the CLI is made with. */
+export interface ClientConfig {
+  endpoint: string;
+  region: string;
+  maxAttempts: number;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 const DEFAULT_DATA_DIR = './.hako';
@@ -121,7 +131,7 @@ export async function withConnection<T>(what: string, flags: ConnectionFlags, bo
   // stderr (one line per failure) that is noise. An explicit setting of the variable still wins.
   env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   // maxAttempts 1: an operator command reports the first answer instead of retrying it.
-  const clientConfig = { endpoint: url.href.replace(/\/$/, ''), region, maxAttempts: 1, ...(credentials === undefined ? {} : { credentials }) };
+  const clientConfig: ClientConfig = { endpoint: url.href.replace(/\/$/, ''), region, maxAttempts: 1, ...(credentials === undefined ? {} : { credentials }) };
   const iot = new IoTClient(clientConfig);
   const lambdaClient = new LambdaClient(clientConfig);
   const context: FailureContext = { what, endpoint: url.origin, credentialsSource: source };
@@ -143,11 +153,18 @@ export async function withConnection<T>(what: string, flags: ConnectionFlags, bo
       throw failure(context, operation, error);
     }
   };
+  const others: { destroy(): void }[] = [];
+  const sendWith = <S>(make: (config: ClientConfig) => { send: S; destroy(): void }): S => {
+    const client = make(clientConfig);
+    others.push(client);
+    return reporting(client);
+  };
   try {
-    return await body({ endpoint: url.origin, region, ports, credentialsSource: source, send, lambda, hakoApi });
+    return await body({ endpoint: url.origin, region, ports, credentialsSource: source, send, lambda, hakoApi, sendWith });
   } finally {
     iot.destroy();
     lambdaClient.destroy();
+    for (const client of others) client.destroy();
   }
 }
 

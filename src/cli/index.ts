@@ -1,7 +1,7 @@
 /**
- * @module cli — the `hako` command. `hako start` runs the server; `certs`, `policies`, `keys`, `functions`
- * and `rules` (one file each) are thin clients of its HTTP APIs. Failures are one line on stderr and exit
- * code 1; usage errors exit 2.
+ * @module cli — the `hako` command. `hako start` runs the server; `certs`, `policies`, `keys`, `functions`,
+ * `rules`, `streams` and `delivery` (one file each) are thin clients of its HTTP APIs. Failures are one line
+ * on stderr and exit code 1; usage errors exit 2.
  */
 import { Command, Option } from 'commander';
 import { configFromEnv, configFromFile, parsePort, resolveConfig, type ConfigLayer } from '../core/config.js';
@@ -13,6 +13,8 @@ import { registerPolicyCommands } from './policies.js';
 import { registerKeyCommands } from './keys.js';
 import { registerFunctionCommands } from './functions.js';
 import { registerRuleCommands } from './rules.js';
+import { registerStreamCommands } from './streams.js';
+import { registerDeliveryCommands } from './delivery.js';
 
 interface StartFlags {
   config?: string;
@@ -101,6 +103,8 @@ export async function runCli(argv: string[]): Promise<number> {
   registerKeyCommands(program);
   registerFunctionCommands(program);
   registerRuleCommands(program);
+  registerStreamCommands(program);
+  registerDeliveryCommands(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

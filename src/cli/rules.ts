@@ -22,6 +22,7 @@ import {
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { addConnectionOptions, CliError, withConnection, type Connection, type ConnectionFlags } from './client.js';
 import { emit, formatDate, table, withoutMetadata } from './output.js';
+import { registerRuleDestinationCommands } from './rule-destinations.js';
 
 /** The SQL version the API assumes when a rule names none (AWS's default for API callers). */
 const DEFAULT_SQL_VERSION = '2015-10-08';
@@ -256,6 +257,7 @@ function summary(verb: string, got: GetTopicRuleCommandOutput): string[] {
 
 export function registerRuleCommands(program: Command): void {
   const rules = program.command('rules').description('topic rules: SQL over MQTT messages, with republish, lambda and http actions');
+  registerRuleDestinationCommands(rules);
 
   addConnectionOptions(addRuleOptions(rules.command('create').description('create a topic rule from flags or --file')).option('--disabled', 'create it disabled')).action(
     async (ruleName: string, flags: RuleFlags) => {

@@ -6,7 +6,9 @@ import { AwsError } from '../core/aws-error.js';
 import { DEFAULT_STAGE } from './stages.js';
 import { parseRouteKey } from './route-keys.js';
 import { checkIntegrationUri } from './integration-uri.js';
-import { MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, type CorsConfiguration } from './model.js';
+import { logGroupOf } from './access-log.js';
+import { isIdentitySource } from './authorizers/identity-source.js';
+import { MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, type AccessLogSettings, type AuthorizerRecord, type CorsConfiguration, type RouteSettings } from './model.js';
 
 export const badRequest = (message: string): AwsError => new AwsError('BadRequestException', message);
 
@@ -117,4 +119,70 @@ export function checkCors(value: unknown): CorsConfiguration | undefined {
     throw badRequest('allow-credentials cannot be used with allow-origins "*"; list the origins instead');
   }
   return cors;
+}
+
+const MAX_TTL_SECONDS = 3600;
+
+/** A CreateAuthorizer/UpdateAuthorizer request's authorizer fields, checked (spec §8.6). */
+export function checkAuthorizerInput(input: Readonly<Record<string, unknown>>, previous?: AuthorizerRecord): Omit<AuthorizerRecord, 'authorizerId'> {
+  const type = input.authorizerType ?? previous?.authorizerType;
+  if (type !== 'REQUEST') throw badRequest(type === 'JWT' ? 'JWT authorizers are not available in hako yet: use a REQUEST (Lambda) authorizer' : `authorizerType ${String(type)} is invalid: use REQUEST`);
+  const name = input.name === undefined ? previous?.name : requiredString(input.name, 'name');
+  if (name === undefined) throw badRequest('name is required');
+  if (name.length > 128) throw badRequest('name must be at most 128 characters');
+  const uri = input.authorizerUri === undefined ? previous?.authorizerUri : requiredString(input.authorizerUri, 'authorizerUri');
+  if (uri === undefined) throw badRequest('authorizerUri is required for REQUEST authorizers');
+  const uriCheck = checkIntegrationUri(uri);
+  if (!uriCheck.ok) throw badRequest(uriCheck.reason.replace('integration URI', 'authorizer URI'));
+  const identitySource = input.identitySource === undefined ? (previous?.identitySource ?? []) : input.identitySource;
+  if (!Array.isArray(identitySource) || identitySource.some((source) => typeof source !== 'string' || !isIdentitySource(source))) {
+    throw badRequest('identitySource must list expressions such as $request.header.Authorization, $request.querystring.token, $context.<variable> or $stageVariables.<name>');
+  }
+  const version = input.authorizerPayloadFormatVersion ?? previous?.authorizerPayloadFormatVersion;
+  if (version !== '1.0' && version !== '2.0') throw badRequest('authorizerPayloadFormatVersion is required for REQUEST authorizers: use 1.0 or 2.0');
+  const simple = optionalBoolean(input.enableSimpleResponses, 'enableSimpleResponses') ?? previous?.enableSimpleResponses ?? false;
+  if (simple && version !== '2.0') throw badRequest('enableSimpleResponses needs authorizerPayloadFormatVersion 2.0');
+  const ttl = input.authorizerResultTtlInSeconds ?? previous?.authorizerResultTtlInSeconds ?? 0;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL_SECONDS) throw badRequest(`authorizerResultTtlInSeconds must be from 0 to ${MAX_TTL_SECONDS}`);
+  if (ttl > 0 && identitySource.length === 0) throw badRequest('identitySource is required when authorizer caching is enabled (authorizerResultTtlInSeconds > 0)');
+  return { name, authorizerType: 'REQUEST', authorizerUri: uri, identitySource: [...(identitySource as string[])], authorizerPayloadFormatVersion: version, enableSimpleResponses: simple, authorizerResultTtlInSeconds: ttl };
+}
+
+export function checkRouteSettings(value: unknown, field: string): RouteSettings | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`${field} must be an object`);
+  const input = value as Record<string, unknown>;
+  const settings: RouteSettings = {};
+  const burst = input.throttlingBurstLimit;
+  if (burst !== undefined && burst !== null) {
+    if (typeof burst !== 'number' || !Number.isInteger(burst) || burst < 0) throw badRequest(`${field}.throttlingBurstLimit must be a whole number, 0 or more`);
+    settings.throttlingBurstLimit = burst;
+  }
+  const rate = input.throttlingRateLimit;
+  if (rate !== undefined && rate !== null) {
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) throw badRequest(`${field}.throttlingRateLimit must be a number, 0 or more`);
+    settings.throttlingRateLimit = rate;
+  }
+  const detailed = optionalBoolean(input.detailedMetricsEnabled, `${field}.detailedMetricsEnabled`);
+  if (detailed !== undefined) settings.detailedMetricsEnabled = detailed;
+  return settings;
+}
+
+export function checkRouteSettingsMap(value: unknown): Record<string, RouteSettings> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('routeSettings must map route keys to settings');
+  const map: Record<string, RouteSettings> = {};
+  for (const [key, settings] of Object.entries(value as Record<string, unknown>)) map[checkRouteKey(key)] = checkRouteSettings(settings, `routeSettings[${key}]`) ?? {};
+  return map;
+}
+
+export function checkAccessLogSettings(value: unknown): AccessLogSettings | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('accessLogSettings must be an object');
+  const { destinationArn, format } = value as Record<string, unknown>;
+  if (typeof destinationArn !== 'string' || logGroupOf(destinationArn) === undefined) throw badRequest('accessLogSettings.destinationArn must be a log group ARN: arn:aws:logs:<region>:<account>:log-group:<name>');
+  if (typeof format !== 'string' || format.trim() === '') throw badRequest('accessLogSettings.format is required');
+  // AWS's rule: a line that cannot be tied to its request is of little use.
+  if (!format.includes('$context.requestId') && !format.includes('$context.extendedRequestId')) throw badRequest('accessLogSettings.format must include $context.requestId or $context.extendedRequestId');
+  return { destinationArn, format };
 }

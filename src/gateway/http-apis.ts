@@ -13,8 +13,20 @@ import type { Clock } from '../core/clock.js';
 import { pageOf, type Page } from '../core/paging.js';
 import type { RecordCollection, RecordStore } from '../store/records.js';
 import {
+  checkApiKeyRequired,
+  checkAuthorizationType,
+  checkAuthorizerId,
+  checkDeploymentId,
+  checkIntegrationMethod,
+  checkIntegrationType,
+  checkRoutesFit,
+  checkTarget,
+  setStageSettings,
+} from './api-checks.js';
+import {
   badRequest,
   checkApiName,
+  checkAuthorizerInput,
   checkCors,
   checkIntegrationUriValue,
   checkPayloadFormatVersion,
@@ -27,7 +39,7 @@ import {
   optionalString,
   requiredString,
 } from './checks.js';
-import { DEFAULT_TIMEOUT_MS, type ApiRecord, type DeploymentRecord, type IntegrationRecord, type RouteRecord, type StageRecord } from './model.js';
+import { DEFAULT_TIMEOUT_MS, type ApiRecord, type AuthorizerRecord, type DeploymentRecord, type IntegrationRecord, type RouteRecord, type StageRecord } from './model.js';
 import { buildRouteMatcher, type RouteMatcher } from './route-matcher.js';
 import { DEFAULT_ROUTE_KEY } from './route-keys.js';
 import { DEFAULT_STAGE } from './stages.js';
@@ -37,14 +49,18 @@ const MAX_PAGE = 500;
 /** Auto-deployments no stage uses are pruned beyond this many; AWS keeps them all, nobody reads them. */
 const KEPT_IDLE_DEPLOYMENTS = 10;
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** AWS's limit per API. */
+const MAX_AUTHORIZERS = 10;
 
 type Input = Readonly<Record<string, unknown>>;
 
-/** What one stage serves: its variables and the deployed routes, matched. */
+/** What one stage serves: its variables and settings, and the deployed routes, matched. */
 export interface ServedStage {
   readonly stage: StageRecord;
+  readonly deploymentId: string;
   readonly matcher: RouteMatcher<RouteRecord>;
   readonly integrations: Readonly<Record<string, IntegrationRecord>>;
+  readonly authorizers: Readonly<Record<string, AuthorizerRecord>>;
 }
 
 export class HttpApis {
@@ -154,6 +170,7 @@ export class HttpApis {
     const api = structuredClone(this.getApi(apiId));
     const route: RouteRecord = { routeId: this.#newId(7, (id) => id in api.routes), routeKey: checkRouteKey(input.routeKey), authorizationType: checkAuthorizationType(input.authorizationType), apiKeyRequired: checkApiKeyRequired(input.apiKeyRequired) };
     setOptional(route, 'target', checkTarget(api, input.target));
+    setOptional(route, 'authorizerId', checkAuthorizerId(api, route.authorizationType, optionalString(input.authorizerId, 'authorizerId')));
     setOptional(route, 'operationName', optionalString(input.operationName, 'operationName'));
     api.routes[route.routeId] = route;
     checkRoutesFit(api);
@@ -178,6 +195,7 @@ export class HttpApis {
     const route = api.routes[routeId] as RouteRecord;
     if (input.routeKey !== undefined) route.routeKey = checkRouteKey(input.routeKey);
     if (input.authorizationType !== undefined) route.authorizationType = checkAuthorizationType(input.authorizationType);
+    setOptional(route, 'authorizerId', checkAuthorizerId(api, route.authorizationType, optionalString(input.authorizerId, 'authorizerId') ?? route.authorizerId));
     if (input.apiKeyRequired !== undefined) route.apiKeyRequired = checkApiKeyRequired(input.apiKeyRequired);
     if (input.target !== undefined) setOptional(route, 'target', checkTarget(api, input.target));
     setOptional(route, 'operationName', optionalString(input.operationName, 'operationName') ?? route.operationName);
@@ -250,6 +268,49 @@ export class HttpApis {
     await this.#save(api);
   }
 
+  // ── Authorizers ─────────────────────────────────────────────────────────────────────────────────────
+
+  async createAuthorizer(apiId: string, input: Input): Promise<AuthorizerRecord> {
+    const api = structuredClone(this.getApi(apiId));
+    const authorizers = (api.authorizers ??= {});
+    if (Object.keys(authorizers).length >= MAX_AUTHORIZERS) throw badRequest(`An API has at most ${MAX_AUTHORIZERS} authorizers`);
+    const authorizer: AuthorizerRecord = { authorizerId: this.#newId(6, (id) => id in authorizers), ...checkAuthorizerInput(input) };
+    authorizers[authorizer.authorizerId] = authorizer;
+    this.#autoDeploy(api);
+    await this.#save(api);
+    return authorizer;
+  }
+
+  getAuthorizer(apiId: string, authorizerId: string): AuthorizerRecord {
+    const authorizer = this.getApi(apiId).authorizers?.[authorizerId];
+    if (authorizer === undefined) throw new AwsError('NotFoundException', `Invalid Authorizer identifier specified ${authorizerId}`, { fields: { resourceType: 'Authorizer' } });
+    return authorizer;
+  }
+
+  listAuthorizers(apiId: string, nextToken: string | undefined, maxResults: number | undefined): Page<AuthorizerRecord> {
+    return pageOf(Object.values(this.getApi(apiId).authorizers ?? {}).sort(byKey((a) => a.authorizerId)), (a) => a.authorizerId, nextToken, maxResults, MAX_PAGE);
+  }
+
+  async updateAuthorizer(apiId: string, authorizerId: string, input: Input): Promise<AuthorizerRecord> {
+    const previous = this.getAuthorizer(apiId, authorizerId);
+    const api = structuredClone(this.getApi(apiId));
+    const authorizer: AuthorizerRecord = { authorizerId, ...checkAuthorizerInput(input, previous) };
+    (api.authorizers ??= {})[authorizerId] = authorizer;
+    this.#autoDeploy(api);
+    await this.#save(api);
+    return authorizer;
+  }
+
+  async deleteAuthorizer(apiId: string, authorizerId: string): Promise<void> {
+    this.getAuthorizer(apiId, authorizerId);
+    const api = structuredClone(this.getApi(apiId));
+    const users = Object.values(api.routes).filter((route) => route.authorizerId === authorizerId);
+    if (users.length > 0) throw new AwsError('ConflictException', `Cannot delete Authorizer ${authorizerId}: route(s) ${users.map((r) => r.routeKey).join(', ')} use it; change their authorizationType first`);
+    delete api.authorizers?.[authorizerId];
+    this.#autoDeploy(api);
+    await this.#save(api);
+  }
+
   // ── Stages and deployments ──────────────────────────────────────────────────────────────────────────
 
   async createStage(apiId: string, input: Input): Promise<StageRecord> {
@@ -260,6 +321,7 @@ export class HttpApis {
     const stage: StageRecord = { stageName, autoDeploy: optionalBoolean(input.autoDeploy, 'autoDeploy') ?? false, stageVariables: checkStageVariables(input.stageVariables) ?? {}, tags: checkTags(input.tags) ?? {}, createdMs: now, lastUpdatedMs: now };
     setOptional(stage, 'description', optionalString(input.description, 'description'));
     setOptional(stage, 'deploymentId', checkDeploymentId(api, input.deploymentId));
+    setStageSettings(stage, input);
     api.stages[stageName] = stage;
     if (stage.autoDeploy) this.#autoDeploy(api);
     await this.#save(api);
@@ -285,10 +347,28 @@ export class HttpApis {
     stage.stageVariables = checkStageVariables(input.stageVariables) ?? stage.stageVariables;
     setOptional(stage, 'description', optionalString(input.description, 'description') ?? stage.description);
     if (input.deploymentId !== undefined) setOptional(stage, 'deploymentId', checkDeploymentId(api, input.deploymentId));
+    setStageSettings(stage, input);
     stage.lastUpdatedMs = this.#clock.now();
     if (stage.autoDeploy && !wasAuto) this.#autoDeploy(api);
     await this.#save(api);
     return stage;
+  }
+
+  /** DeleteRouteSettings: the route falls back to the stage's defaults. */
+  async deleteRouteSettings(apiId: string, stageName: string, routeKey: string): Promise<void> {
+    const stage = this.getStage(apiId, stageName);
+    if (stage.routeSettings?.[routeKey] === undefined) throw new AwsError('NotFoundException', `Invalid RouteSettings identifier specified ${routeKey}`, { fields: { resourceType: 'RouteSettings' } });
+    const api = structuredClone(this.getApi(apiId));
+    delete (api.stages[stageName] as StageRecord).routeSettings?.[routeKey];
+    await this.#save(api);
+  }
+
+  /** DeleteAccessLogSettings. */
+  async deleteAccessLogSettings(apiId: string, stageName: string): Promise<void> {
+    this.getStage(apiId, stageName);
+    const api = structuredClone(this.getApi(apiId));
+    delete (api.stages[stageName] as StageRecord).accessLogSettings;
+    await this.#save(api);
   }
 
   async deleteStage(apiId: string, stageName: string): Promise<void> {
@@ -346,7 +426,7 @@ export class HttpApis {
       matcher = built.matcher;
       this.#matchers.set(deployment.deploymentId, matcher);
     }
-    return { stage, matcher, integrations: deployment.integrations };
+    return { stage, deploymentId: deployment.deploymentId, matcher, integrations: deployment.integrations, authorizers: deployment.authorizers ?? {} };
   }
 
   // ── Internals ───────────────────────────────────────────────────────────────────────────────────────
@@ -360,7 +440,14 @@ export class HttpApis {
   }
 
   #snapshot(api: ApiRecord, autoDeployed: boolean, description: string | undefined): DeploymentRecord {
-    const deployment: DeploymentRecord = { deploymentId: this.#newId(6, (id) => id in api.deployments), autoDeployed, createdMs: this.#clock.now(), routes: structuredClone(api.routes), integrations: structuredClone(api.integrations) };
+    const deployment: DeploymentRecord = {
+      deploymentId: this.#newId(6, (id) => id in api.deployments),
+      autoDeployed,
+      createdMs: this.#clock.now(),
+      routes: structuredClone(api.routes),
+      integrations: structuredClone(api.integrations),
+      authorizers: structuredClone(api.authorizers ?? {}),
+    };
     setOptional(deployment, 'description', description);
     api.deployments[deployment.deploymentId] = deployment;
     return deployment;
@@ -404,46 +491,3 @@ const byKey =
   <T>(key: (item: T) => string) =>
   (a: T, b: T): number =>
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
-
-function checkAuthorizationType(value: unknown): 'NONE' {
-  if (value === undefined || value === null || value === 'NONE') return 'NONE';
-  throw badRequest(`authorizationType ${String(value)} is not available in hako yet: use NONE`);
-}
-
-function checkApiKeyRequired(value: unknown): boolean {
-  if (value === undefined || value === null || value === false) return false;
-  throw badRequest('API keys are not supported for HTTP APIs');
-}
-
-function checkIntegrationType(value: unknown): void {
-  if (value === 'AWS_PROXY') return;
-  if (value === undefined || value === null) throw badRequest('integrationType is required');
-  throw badRequest(`integrationType ${String(value)} is not available in hako: use AWS_PROXY (a hako function)`);
-}
-
-function checkIntegrationMethod(value: unknown): void {
-  if (value !== undefined && value !== null && value !== 'POST') throw badRequest('Lambda proxy integrations use integrationMethod POST');
-}
-
-function checkTarget(api: ApiRecord, value: unknown): string | undefined {
-  const target = optionalString(value, 'target');
-  if (target === undefined || target === '') return undefined;
-  const id = /^integrations\/([a-z0-9]+)$/.exec(target)?.[1];
-  if (id === undefined || !(id in api.integrations)) throw badRequest(`Invalid target ${target}: use integrations/<integrationId> of an integration of this API`);
-  return target;
-}
-
-function checkDeploymentId(api: ApiRecord, value: unknown): string | undefined {
-  const id = optionalString(value, 'deploymentId');
-  if (id !== undefined && !(id in api.deployments)) throw badRequest(`Invalid deploymentId ${id}`);
-  return id;
-}
-
-/** Route keys must be distinct and must not shadow each other (`/a/{x}` and `/a/{y}`), or requests would be ambiguous. */
-function checkRoutesFit(api: ApiRecord): void {
-  const keys = Object.values(api.routes).map((route) => route.routeKey);
-  const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
-  if (duplicate !== undefined) throw new AwsError('ConflictException', `Route with key ${duplicate} already exists for this API`);
-  const built = buildRouteMatcher(keys.map((key) => [key, key] as const));
-  if (!built.ok) throw new AwsError('ConflictException', built.problems.map((p) => `${p.key}: ${p.reason}`).join('; '));
-}

@@ -36,6 +36,36 @@ export interface ApiRecord {
   integrations: Record<string, IntegrationRecord>;
   stages: Record<string, StageRecord>;
   deployments: Record<string, DeploymentRecord>;
+  /** Absent in records written before authorizers existed. */
+  authorizers?: Record<string, AuthorizerRecord>;
+}
+
+/** A REQUEST Lambda authorizer (spec §8.6). */
+export interface AuthorizerRecord {
+  authorizerId: string;
+  name: string;
+  authorizerType: 'REQUEST';
+  /** A function, in any form an integration URI takes. */
+  authorizerUri: string;
+  identitySource: string[];
+  authorizerPayloadFormatVersion: '1.0' | '2.0';
+  enableSimpleResponses: boolean;
+  /** 0 (no caching) to 3600. */
+  authorizerResultTtlInSeconds: number;
+}
+
+/** A stage's or a route's throttling (HTTP APIs' RouteSettings). */
+export interface RouteSettings {
+  throttlingBurstLimit?: number;
+  throttlingRateLimit?: number;
+  detailedMetricsEnabled?: boolean;
+}
+
+export interface AccessLogSettings {
+  /** `arn:aws:logs:<region>:<account>:log-group:<name>`: the lines go to `<data-dir>/logs/api-gateway/<name>.log`. */
+  destinationArn: string;
+  /** `$context.…` variables substituted per request. */
+  format: string;
 }
 
 export interface RouteRecord {
@@ -43,7 +73,9 @@ export interface RouteRecord {
   routeKey: string;
   /** `integrations/<integrationId>`, or none (the route answers 404 until it has one, as AWS's does). */
   target?: string;
-  authorizationType: 'NONE';
+  authorizationType: 'NONE' | 'CUSTOM';
+  /** With CUSTOM. */
+  authorizerId?: string;
   apiKeyRequired: boolean;
   operationName?: string;
   /** Made by quick create (CreateApi with Target). */
@@ -72,6 +104,10 @@ export interface StageRecord {
   lastUpdatedMs: number;
   lastDeploymentStatusMessage?: string;
   apiGatewayManaged?: boolean;
+  defaultRouteSettings?: RouteSettings;
+  /** By route key. */
+  routeSettings?: Record<string, RouteSettings>;
+  accessLogSettings?: AccessLogSettings;
 }
 
 /** What a deployment froze: the routes and integrations a stage pointing at it serves. */
@@ -82,6 +118,8 @@ export interface DeploymentRecord {
   createdMs: number;
   routes: Record<string, RouteRecord>;
   integrations: Record<string, IntegrationRecord>;
+  /** Absent in deployments made before authorizers existed. */
+  authorizers?: Record<string, AuthorizerRecord>;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -113,14 +151,18 @@ export function integrationShape(integration: IntegrationRecord): Record<string,
 }
 
 export function stageShape(stage: StageRecord): Record<string, unknown> {
-  const { createdMs, lastUpdatedMs, ...rest } = stage;
+  const { createdMs, lastUpdatedMs, defaultRouteSettings, routeSettings, ...rest } = stage;
   return {
     ...rest,
     createdDate: iso(createdMs),
-    defaultRouteSettings: { detailedMetricsEnabled: false },
+    defaultRouteSettings: { detailedMetricsEnabled: false, ...defaultRouteSettings },
     lastUpdatedDate: iso(lastUpdatedMs),
-    routeSettings: {},
+    routeSettings: routeSettings ?? {},
   };
+}
+
+export function authorizerShape(authorizer: AuthorizerRecord): Record<string, unknown> {
+  return { ...authorizer };
 }
 
 export function deploymentShape(deployment: DeploymentRecord): Record<string, unknown> {

@@ -34,6 +34,7 @@ import { registerFirehoseOperations } from './firehose/index.js';
 import type { Functions } from '../functions/index.js';
 import type { Rules } from '../rules/index.js';
 import { registerTopicRuleRoutes } from './iot/topic-rules.js';
+import { registerTopicRuleDestinationRoutes } from './iot/topic-rule-destinations.js';
 import type { Gateway } from '../gateway/service.js';
 import { registerApiGatewayV2Routes, type EndpointOf } from './apigatewayv2/index.js';
 import { registerGatewayServing } from './gateway/serve.js';
@@ -100,6 +101,7 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerKinesisOperations(jsonTargets, services.streams, services.now);
   registerFirehoseOperations(jsonTargets, services.delivery, services.logger);
   registerTopicRuleRoutes(app, services.rules.topicRules, (ruleName) => identity.arns.resource(`rule/${ruleName}`));
-  registerApiGatewayV2Routes(app, services.gateway.apis, services.gatewayEndpointOf);
+  registerTopicRuleDestinationRoutes(app, services.rules.destinations);
+  registerApiGatewayV2Routes(app, services.gateway, services.gatewayEndpointOf);
   registerGatewayServing(app, services.gateway.handler);
 }

@@ -91,6 +91,11 @@ export class RulesEngine {
   async stop(): Promise<void> {
     this.#unhook?.();
     this.#unhook = undefined;
+    await this.idle();
+  }
+
+  /** Resolves once every message queued so far is evaluated and its actions have settled. */
+  async idle(): Promise<void> {
     while (this.#queueHead < this.#queue.length || this.#inFlight.size > 0) {
       if (this.#queueHead < this.#queue.length) await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
       else await Promise.allSettled([...this.#inFlight]);

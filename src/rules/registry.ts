@@ -48,17 +48,22 @@ export class TopicRules {
   readonly #store: RecordCollection<TopicRuleRecord>;
   readonly #clock: Clock;
   readonly #services: ActionServices;
+  readonly #ensureDestination: (confirmationUrl: string) => Promise<unknown>;
   readonly #listeners: ((change: RuleChange) => void)[] = [];
 
-  private constructor(store: RecordCollection<TopicRuleRecord>, clock: Clock, services: ActionServices) {
+  private constructor(store: RecordCollection<TopicRuleRecord>, clock: Clock, services: ActionServices, ensureDestination: (confirmationUrl: string) => Promise<unknown>) {
     this.#store = store;
     this.#clock = clock;
     this.#services = services;
+    this.#ensureDestination = ensureDestination;
   }
 
-  /** Loads the stored rules. One that no longer compiles (hako changed under it) is kept, disabled, and logged. */
-  static async open(records: RecordStore, clock: Clock, services: ActionServices): Promise<TopicRules> {
-    const rules = new TopicRules(records.collection(RULE_COLLECTION), clock, services);
+  /**
+   * Loads the stored rules. One that no longer compiles (hako changed under it) is kept, disabled, and logged.
+   * `ensureDestination` makes sure a topic rule destination covers an http action's confirmation URL.
+   */
+  static async open(records: RecordStore, clock: Clock, services: ActionServices, ensureDestination: (confirmationUrl: string) => Promise<unknown> = async () => undefined): Promise<TopicRules> {
+    const rules = new TopicRules(records.collection(RULE_COLLECTION), clock, services, ensureDestination);
     for (const record of (await rules.#store.loadAll()).values()) {
       try {
         rules.#rules.set(record.ruleName, rules.#compile(record));
@@ -123,6 +128,10 @@ export class TopicRules {
 
   async #put(record: TopicRuleRecord): Promise<CompiledRule> {
     const rule = this.#compile(record);
+    // An http action's URL needs a destination: made (and its confirmation sent) with the rule, as on AWS.
+    for (const action of [...rule.actions, ...(rule.errorAction === undefined ? [] : [rule.errorAction])]) {
+      if (action.destination !== undefined) await this.#ensureDestination(action.destination);
+    }
     await this.#store.put(record.ruleName, record);
     this.#rules.set(record.ruleName, rule);
     for (const listener of this.#listeners) listener({ kind: 'put', rule });

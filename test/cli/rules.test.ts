@@ -202,3 +202,18 @@ test('bad JSON in --action, --error-action and --file, and a --lambda function t
   assert.match((await cliFails(['rules', 'create', 'cli_json', ...sql, '--republish', 'a', '--http', 'ftp://example'], 1, at(cwd)))[0] ?? '', /^hako: rules create: CreateTopicRule: InvalidRequestException: .*http:\/\/ or https:\/\//);
   assert.ok(!(await ruleNames()).includes('cli_json'), 'nothing refused was stored');
 });
+
+test('rules destinations lists the destination an http rule made; enable-destination enables it by URL; an unknown one says how to find them', async (t) => {
+  const cwd = tempDir(t);
+  await cliOk(['rules', 'create', 'cli_webhook', '--sql', "SELECT * FROM 'cli/webhook'", '--http', 'http://127.0.0.1:9/cli-hook'], at(cwd));
+  const listed = await cliJson<{ destinationSummaries: Array<{ arn: string; status: string; httpUrlSummary: { confirmationUrl: string } }> }>(['rules', 'destinations'], at(cwd));
+  const made = listed.destinationSummaries.find((d) => d.httpUrlSummary.confirmationUrl === 'http://127.0.0.1:9/cli-hook');
+  assert.ok(made !== undefined, 'the rule made a destination for its URL');
+  assert.notEqual(made.status, 'ENABLED', 'nothing confirmed it');
+  assert.match(await cliOk(['rules', 'destinations'], at(cwd)), /^CONFIRMATION URL\s+STATUS\s+ARN\s+REASON\n(.*\n)*http:\/\/127\.0\.0\.1:9\/cli-hook\s+(IN_PROGRESS|ERROR)\s+arn:aws:iot:us-east-1:000000000000:ruledestination\/http\//);
+  assert.equal(await cliOk(['rules', 'enable-destination', 'http://127.0.0.1:9/cli-hook'], at(cwd)), 'http://127.0.0.1:9/cli-hook is ENABLED\n');
+  assert.equal((await cliJson<{ arn: string; status: string }>(['rules', 'disable-destination', made.arn], at(cwd))).status, 'DISABLED');
+  const [message, hint] = await cliFails(['rules', 'enable-destination', 'http://nowhere.example/'], 1, at(cwd));
+  assert.equal(message, 'hako: rules enable-destination: no topic rule destination is http://nowhere.example/');
+  assert.match(hint ?? '', /hako rules destinations/);
+});

@@ -25,6 +25,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** A CLI that runs longer fails the test instead of hanging it. */
   timeoutMs?: number;
+  /** Written to the CLI's standard input (closed at once when absent). */
+  input?: string;
 }
 
 /** Runs `hako <args>` to completion. */
@@ -34,11 +36,12 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   Object.assign(env, options.env);
   const timeoutMs = options.timeoutMs ?? 20_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { cwd: options.cwd ?? tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliEntry, ...args], { cwd: options.cwd ?? tmpdir(), env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (options.input !== undefined) child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`hako ${args.join(' ')} still running after ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`));

@@ -92,7 +92,22 @@ test('a device message → SQL → republish with a templated topic and a Lambda
 
 test('failing actions reach the error action once, together, in AWS\'s envelope', async () => {
   let tries = 0;
+  // The endpoint confirms its topic rule destination (AWS's handshake), then fails every message.
+  let confirmed: () => void = () => undefined;
+  const destinationConfirmed = new Promise<void>((resolve) => (confirmed = resolve));
   const server = http.createServer((request, response) => {
+    if (request.headers['x-amz-rules-engine-message-type'] === 'DestinationConfirmation') {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        response.writeHead(200).end();
+        void fetch((JSON.parse(body) as { enableUrl: string }).enableUrl).then((answer) => {
+          assert.equal(answer.status, 200);
+          confirmed();
+        });
+      });
+      return;
+    }
     tries++;
     request.resume();
     response.writeHead(500).end('down');
@@ -112,6 +127,7 @@ test('failing actions reach the error action once, together, in AWS\'s envelope'
         errorAction: { republish: { topic: 'errors/${topic(2)}', roleArn: ROLE } },
       },
     }));
+    await destinationConfirmed;
     await device.publishAsync('sensors/hall/door', JSON.stringify({ open: true }), { qos: 1 });
     const [envelope] = await received('errors/hall');
     const body = parse(envelope) as { ruleName: string; topic: string; clientId: string; base64OriginalPayload: string; failures: { failedAction: string; failedResource: string; errorMessage: string }[] };

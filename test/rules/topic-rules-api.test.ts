@@ -90,7 +90,7 @@ test('bad SQL is SqlParseException with the line, column and what was expected',
 
 test('bad actions and names are InvalidRequestException saying what is wrong; a duplicate name is ResourceAlreadyExistsException', async () => {
   const create = (ruleName: string, payload: Record<string, unknown>) => iot.send(new CreateTopicRuleCommand({ ruleName, topicRulePayload: { sql: "SELECT * FROM 'x'", actions: [], ...payload } }));
-  await rejectsWithAws(create('s3_rule', { actions: [{ s3: { bucketName: 'b', key: 'k', roleArn: ROLE } }] }), 'InvalidRequestException', { message: /s3 action is not supported by hako; supported: republish, lambda, http/ });
+  await rejectsWithAws(create('s3_rule', { actions: [{ s3: { bucketName: 'b', key: 'k', roleArn: ROLE } }] }), 'InvalidRequestException', { message: /s3 action is not supported by hako; supported: republish, lambda, http, kinesis, firehose/ });
   await rejectsWithAws(create('no_topic', { actions: [{ republish: { roleArn: ROLE } }] }), 'InvalidRequestException', { message: /republish action: topic is required/ });
   await rejectsWithAws(create('bad_template', { actions: [republish('out/${topic(}')] }), 'InvalidRequestException', { message: /republish action: topic has a bad substitution template/ });
   await rejectsWithAws(create('bad_qos', { actions: [{ republish: { topic: 'a', qos: 2, roleArn: ROLE } }] }), 'InvalidRequestException', { message: /qos must be 0 or 1/ });

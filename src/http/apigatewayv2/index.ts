@@ -1,14 +1,15 @@
 /**
  * @module http/apigatewayv2 — the API Gateway v2 control plane for HTTP APIs on its REST paths (`/v2/apis/…`), so
  * `@aws-sdk/client-apigatewayv2` manages hako's gateway unchanged: Create/Get/Update/Delete for APIs, routes,
- * integrations, stages and deployments, DeleteCorsConfiguration, and the list operations with
- * `maxResults`/`nextToken`. Members travel in camelCase JSON, as that service's model says.
+ * integrations, authorizers, stages and deployments, DeleteCorsConfiguration, DeleteRouteSettings,
+ * DeleteAccessLogSettings, ResetAuthorizersCache, and the list operations with `maxResults`/`nextToken`.
+ * Members travel in camelCase JSON, as that service's model says.
  */
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { AwsError } from '../../core/aws-error.js';
 import type { Page } from '../../core/paging.js';
-import type { HttpApis } from '../../gateway/http-apis.js';
-import { apiShape, deploymentShape, integrationShape, routeShape, stageShape, type ApiRecord } from '../../gateway/model.js';
+import type { Gateway } from '../../gateway/service.js';
+import { apiShape, authorizerShape, deploymentShape, integrationShape, routeShape, stageShape, type ApiRecord } from '../../gateway/model.js';
 import { ApiResponse, apiRoute, type ApiRequest } from '../aws-api.js';
 
 /** Where an API is served, for `apiEndpoint`, from the Host the caller used to reach hako. */
@@ -16,7 +17,8 @@ export type EndpointOf = (apiId: string, host: string | undefined) => string;
 
 const API = '/v2/apis/:apiId';
 
-export function registerApiGatewayV2Routes(app: FastifyInstance, apis: HttpApis, endpointOf: EndpointOf): void {
+export function registerApiGatewayV2Routes(app: FastifyInstance, gateway: Pick<Gateway, 'apis' | 'handler'>, endpointOf: EndpointOf): void {
+  const { apis, handler } = gateway;
   const shape = (api: ApiRecord, request: ApiRequest): Record<string, unknown> => apiShape(api, endpointOf(api.apiId, request.headers.host));
   const route = (method: HTTPMethods, url: string, handler: (request: ApiRequest, apiId: string) => unknown): void =>
     apiRoute(app, method, url, (request) => handler(request, request.params.apiId ?? ''));
@@ -47,6 +49,19 @@ export function registerApiGatewayV2Routes(app: FastifyInstance, apis: HttpApis,
   route('GET', `${API}/stages/:stageName`, (request, apiId) => stageShape(apis.getStage(apiId, request.params.stageName ?? '')));
   route('PATCH', `${API}/stages/:stageName`, async (request, apiId) => stageShape(await apis.updateStage(apiId, request.params.stageName ?? '', request.body)));
   route('DELETE', `${API}/stages/:stageName`, async (request, apiId) => (await apis.deleteStage(apiId, request.params.stageName ?? ''), deleted()));
+
+  route('DELETE', `${API}/stages/:stageName/routesettings/:routeKey`, async (request, apiId) => (await apis.deleteRouteSettings(apiId, request.params.stageName ?? '', request.params.routeKey ?? ''), deleted()));
+  route('DELETE', `${API}/stages/:stageName/accesslogsettings`, async (request, apiId) => (await apis.deleteAccessLogSettings(apiId, request.params.stageName ?? ''), deleted()));
+  route('DELETE', `${API}/stages/:stageName/cache/authorizers`, (request, apiId) => {
+    handler.resetAuthorizersCache(apiId, apis.getStage(apiId, request.params.stageName ?? '').stageName);
+    return deleted();
+  });
+
+  route('POST', `${API}/authorizers`, async (request, apiId) => created(authorizerShape(await apis.createAuthorizer(apiId, request.body))));
+  route('GET', `${API}/authorizers`, (request, apiId) => listed(apis.listAuthorizers(apiId, ...paging(request)), authorizerShape));
+  route('GET', `${API}/authorizers/:authorizerId`, (request, apiId) => authorizerShape(apis.getAuthorizer(apiId, request.params.authorizerId ?? '')));
+  route('PATCH', `${API}/authorizers/:authorizerId`, async (request, apiId) => authorizerShape(await apis.updateAuthorizer(apiId, request.params.authorizerId ?? '', request.body)));
+  route('DELETE', `${API}/authorizers/:authorizerId`, async (request, apiId) => (await apis.deleteAuthorizer(apiId, request.params.authorizerId ?? ''), deleted()));
 
   route('POST', `${API}/deployments`, async (request, apiId) => created(deploymentShape(await apis.createDeployment(apiId, request.body))));
   route('GET', `${API}/deployments`, (request, apiId) => listed(apis.listDeployments(apiId, ...paging(request)), deploymentShape));

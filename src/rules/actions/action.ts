@@ -36,6 +36,8 @@ export interface RuleAction {
   readonly kind: string;
   /** What it delivers to, for the error envelope's `failedResource` (a topic, function ARN, URL). */
   readonly resource: string;
+  /** The confirmation URL of the topic rule destination it posts under (the http action). */
+  readonly destination?: string;
   /** Returns nothing when it finished at once (republish), a promise when it has I/O to wait for. */
   run(input: ActionInput): void | Promise<void>;
 }
@@ -46,6 +48,12 @@ export interface ActionServices {
   publish(message: RuleMessage): void;
   /** Queues an asynchronous invocation (Invoke with `Event`); resolved once the event is stored. */
   invokeAsync(functionArn: string, payload: Buffer): Promise<void>;
+  /** PutRecord into a hako data stream; resolved once the record is stored. */
+  putStreamRecord(streamName: string, partitionKey: string, data: Buffer): Promise<void>;
+  /** PutRecordBatch into a hako delivery stream; resolved once the records are buffered durably. */
+  putDeliveryRecords(deliveryStreamName: string, records: readonly Buffer[]): Promise<void>;
+  /** The topic rule destination whose confirmation URL prefixes `url`, if any. */
+  destinationCovering(url: string): { arn: string; status: string } | undefined;
   logger: Logger;
 }
 

@@ -6,11 +6,14 @@
  * other non-2xx is final. At most 100 requests per action are in flight: a slow endpoint costs its own
  * messages (reported to the error action), never hako's memory.
  *
- * Differences from AWS, by choice: `http://` is allowed (home and lab webhooks are plain HTTP more often
- * than not), and there is no topic rule destination to confirm first.
+ * A message is posted only under an ENABLED topic rule destination (`rules/destinations`): the one whose
+ * confirmation URL prefixes the URL. `confirmationUrl` names it (required when `url` is a template; the URL
+ * itself otherwise), and creating the rule creates it when none covers it, sending the confirmation request.
+ *
+ * Difference from AWS, by choice: `http://` is allowed (home and lab webhooks are plain HTTP more often than not).
  */
 import { ActionFailure, type ActionFactory } from './action.js';
-import { invalid, requiredString, template } from './parameters.js';
+import { invalid, optionalString, requiredString, template } from './parameters.js';
 
 const ACTION = 'http';
 const TIMEOUT_MS = 3000;
@@ -19,10 +22,15 @@ const BACKOFF_MS = 100;
 const MAX_IN_FLIGHT = 100;
 const MAX_HEADERS = 100;
 
-export const http: ActionFactory = (parameters, { sqlVersion }) => {
+export const http: ActionFactory = (parameters, { sqlVersion, services }) => {
   const urlSource = requiredString(parameters, 'url', ACTION);
   const url = template(urlSource, 'url', ACTION, sqlVersion);
   if (url.isStatic) checkUrl(urlSource, (message) => invalid(ACTION, message));
+  const confirmationUrl = optionalString(parameters, 'confirmationUrl', ACTION) ?? (url.isStatic ? urlSource : undefined);
+  if (confirmationUrl === undefined) throw invalid(ACTION, 'confirmationUrl is required when url is a substitution template (it names the destination the URLs stay under)');
+  checkUrl(confirmationUrl, (message) => invalid(ACTION, message.replace('url', 'confirmationUrl')));
+  if (confirmationUrl.includes('${')) throw invalid(ACTION, 'confirmationUrl cannot contain substitution templates');
+  if (url.isStatic && !urlSource.startsWith(confirmationUrl)) throw invalid(ACTION, `url ${urlSource} is not under confirmationUrl ${confirmationUrl}`);
   if (parameters['auth'] !== undefined) throw invalid(ACTION, 'auth (SigV4 to an AWS endpoint) is not supported by hako; send credentials in headers instead');
   const given = parameters['headers'] ?? [];
   if (!Array.isArray(given)) throw invalid(ACTION, 'headers must be a list of {key, value}');
@@ -37,9 +45,15 @@ export const http: ActionFactory = (parameters, { sqlVersion }) => {
   return {
     kind: ACTION,
     resource: urlSource,
+    destination: confirmationUrl,
     async run({ output, payload, context }) {
       const target = url.render(context);
       checkUrl(target, (message) => new ActionFailure(message));
+      if (!target.startsWith(confirmationUrl)) throw new ActionFailure(`${target} is not under the action's confirmationUrl ${confirmationUrl}`);
+      const destination = services.destinationCovering(target);
+      if (destination?.status !== 'ENABLED') {
+        throw new ActionFailure(destination === undefined ? `no topic rule destination covers ${target}` : `topic rule destination ${destination.arn} is ${destination.status}: confirm it (its enableUrl, or ConfirmTopicRuleDestination)`);
+      }
       if (inFlight >= MAX_IN_FLIGHT) throw new ActionFailure(`${MAX_IN_FLIGHT} requests to ${urlSource} are already in flight; this message was not sent`);
       const requestHeaders: Record<string, string> = { 'content-type': output instanceof Uint8Array ? 'application/octet-stream' : 'application/json' };
       for (const { key, value } of headers) requestHeaders[key] = value.render(context).replace(/[\r\n]/g, ' ');

@@ -1,17 +1,19 @@
 /**
  * @module rules/actions — the actions hako runs, by their key in a rule's `actions` list. The other AWS
- * actions (kinesis and firehose arrive with hako's streams; dynamoDB, s3, sqs, sns … have no service in
- * hako to deliver to) are refused at rule creation with what is supported.
+ * actions (dynamoDB, s3, sqs, sns … have no service in hako to deliver to) are refused at rule creation
+ * with what is supported.
  */
 import { AwsError } from '../../core/aws-error.js';
 import type { ActionBuildContext, ActionFactory, RuleAction } from './action.js';
+import { firehose } from './firehose.js';
 import { http } from './http.js';
+import { kinesis } from './kinesis.js';
 import { lambda } from './lambda.js';
 import { republish } from './republish.js';
 
 export { ActionFailure, RULE_DEPTH, type ActionInput, type ActionServices, type RuleAction, type RuleMessage } from './action.js';
 
-const FACTORIES: Readonly<Record<string, ActionFactory>> = { republish, lambda, http };
+const FACTORIES: Readonly<Record<string, ActionFactory>> = { republish, lambda, http, kinesis, firehose };
 
 /** Builds one entry of `actions` (or the `errorAction`): an object with exactly one action key. */
 export function buildAction(entry: unknown, context: ActionBuildContext): RuleAction {
