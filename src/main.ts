@@ -46,9 +46,10 @@ import { startStreams, type Streams } from './streams/index.js';
 import { lambdaStreamSource } from './streams/lambda-source.js';
 import { MemoryStreamStore, type StreamStore } from './streams/store.js';
 import { SqliteStreamStore } from './streams/sqlite-stream-store.js';
-import { defaultBucketsRoot, startDelivery, type Delivery } from './streams/delivery/index.js';
+import { defaultBucketsRoot, defaultCatalogRoot, startDelivery, type Delivery } from './streams/delivery/index.js';
 import { MemoryDeliveryBufferStore, type DeliveryBufferStore } from './streams/delivery/buffer-store.js';
 import { SqliteDeliveryBufferStore } from './streams/delivery/sqlite-buffer-store.js';
+import { createWarehouse, type Warehouse } from './streams/warehouse/index.js';
 
 export interface Ports {
   mqtt: number;
@@ -74,8 +75,10 @@ export interface RunningHako {
   readonly gateway: Gateway;
   /** Kinesis-compatible data streams (registry, writer, reader, retention). */
   readonly streams: Streams;
-  /** Firehose-compatible delivery streams (registry, buffers, bucket folders). */
+  /** Firehose-compatible delivery streams (registry, buffers, bucket folders, warehouse tables). */
   readonly delivery: Delivery;
+  /** The embedded analytical database (`<data-dir>/warehouse.duckdb`), opened on first use. */
+  readonly warehouse: Warehouse;
   /** Drains connections, flushes state, closes stores. */
   stop(): Promise<void>;
 }
@@ -175,6 +178,8 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
   let delivery: Delivery;
   let httpPort: number | undefined;
   let httpsPort: number | undefined;
+  // Nothing is opened (or loaded) here: the first load or query opens the file.
+  const warehouse = createWarehouse({ dataDir: config.dataDir, filesRoot: defaultBucketsRoot(config.dataDir), inMemory: config.store === 'memory', logger: logger.child({ component: 'warehouse' }) });
   try {
     await registry.start();
     shadowStore = await RecordShadowStore.open(stores.records);
@@ -205,8 +210,25 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       // Event source mappings read the streams through this; functions import nothing from streams.
       streamSource: lambdaStreamSource(streams),
     });
-    delivery = await startDelivery({ store: stores.deliveryBuffers, records: stores.records, clock, logger: logger.child({ component: 'delivery' }), region: config.region, account: config.account, bucketsRoot: defaultBucketsRoot(config.dataDir) });
+    const invoker = functions.invoker;
+    delivery = await startDelivery({
+      store: stores.deliveryBuffers,
+      records: stores.records,
+      clock,
+      logger: logger.child({ component: 'delivery' }),
+      region: config.region,
+      account: config.account,
+      bucketsRoot: defaultBucketsRoot(config.dataDir),
+      catalogRoot: defaultCatalogRoot(config.dataDir),
+      warehouse,
+      // Transforming functions are invoked as Firehose invokes them: synchronously (spec §10).
+      invokeFunction: async (functionArn, payload) => {
+        const answer = await invoker.invoke(parseFunctionReference(functionArn, undefined), payload, { invocationType: 'RequestResponse', logType: 'None' });
+        return { payload: answer.payload, functionError: answer.functionError };
+      },
+    });
   } catch (error) {
+    await warehouse.close();
     await stores.close();
     throw error;
   }
@@ -330,6 +352,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     delivery,
     gateway,
     gatewayEndpointOf: (apiId, host) => apiEndpointOf(apiId, host ?? `${connectableHost(config.host)}:${httpPort ?? config.httpPort}`, httpsPort),
+    warehouse,
     account: config.account,
     broker,
     logger: logger.child({ component: 'http' }),
@@ -351,10 +374,13 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     listenersClosed.catch(() => undefined); // awaited below; this only keeps an early rejection from being unhandled
     await shadows.stop(); // queued shadow requests are answered (and stored) while clients are still there
     await rules.stop(); // queued messages are evaluated; their republishes and invocations still land
+    // Before the functions: flushing buffers (into folders and tables) may invoke transforming functions. What
+    // fails stays in the store.
+    await delivery.stop();
+    await warehouse.close(); // after the loads delivery.stop made; interrupts running queries
     await functions.stop();
     await gateway.stop(); // access log lines of the last requests
     await streams.stop(); // after the functions: consumers of streams (event source mappings) go first
-    await delivery.stop(); // flushes buffers into their folders (what fails stays in the store)
     await broker.stop();
     // After broker.stop, so WebSocket clients got their DISCONNECT (v5: 0x8B) like TCP ones.
     for (const client of wss.clients) client.terminate();
@@ -397,6 +423,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       streams,
       delivery,
       gateway,
+      warehouse,
       stop: async () => {
         ready = false;
         await stopStarted();

@@ -52,6 +52,8 @@ export interface Connection {
   readonly lambda: LambdaClient['send'];
   /** A SigV4-signed JSON call to hako's own API (`/hako/…`); `operation` names it in errors. */
   hakoApi(operation: string, method: string, apiPath: string, body?: object): Promise<Record<string, unknown>>;
+  /** The same call for an answer that is text (CSV, a table): the text as sent, and the answer's headers. */
+  hakoApiText(operation: string, method: string, apiPath: string, body?: object): Promise<{ text: string; headers: Headers }>;
   /** Another AWS SDK client's `send` (Kinesis, Firehose, …), configured like the others and reporting the same way. */
   sendWith<S>(make: (config: ClientConfig) => { send: S; destroy(): void }): S;
 }
@@ -153,6 +155,13 @@ export async function withConnection<T>(what: string, flags: ConnectionFlags, bo
       throw failure(context, operation, error);
     }
   };
+  const hakoApiText = async (operation: string, method: string, apiPath: string, payload?: object): Promise<{ text: string; headers: Headers }> => {
+    try {
+      return await callHakoApiText(iot, url, region, method, apiPath, payload);
+    } catch (error) {
+      throw failure(context, operation, error);
+    }
+  };
   const others: { destroy(): void }[] = [];
   const sendWith = <S>(make: (config: ClientConfig) => { send: S; destroy(): void }): S => {
     const client = make(clientConfig);
@@ -160,7 +169,7 @@ export async function withConnection<T>(what: string, flags: ConnectionFlags, bo
     return reporting(client);
   };
   try {
-    return await body({ endpoint: url.origin, region, ports, credentialsSource: source, send, lambda, hakoApi, sendWith });
+    return await body({ endpoint: url.origin, region, ports, credentialsSource: source, send, lambda, hakoApi, hakoApiText, sendWith });
   } finally {
     iot.destroy();
     lambdaClient.destroy();
@@ -168,7 +177,8 @@ export async function withConnection<T>(what: string, flags: ConnectionFlags, bo
   }
 }
 
-async function callHakoApi(iot: IoTClient, base: URL, region: string, method: string, apiPath: string, payload?: object): Promise<Record<string, unknown>> {
+/** A SigV4-signed request to hako's own API; the answer's status, headers and text. */
+async function signedFetch(iot: IoTClient, base: URL, region: string, method: string, apiPath: string, payload?: object): Promise<{ response: Response; text: string }> {
   const url = new URL(apiPath, base);
   const body = payload === undefined ? undefined : JSON.stringify(payload);
   // The same credentials the IoTClient resolved, whichever source they came from.
@@ -188,7 +198,11 @@ async function callHakoApi(iot: IoTClient, base: URL, region: string, method: st
   });
   const { host: _host, ...sendHeaders } = signed.headers; // fetch sets Host itself, to the same value
   const response = await fetch(url, { method, headers: sendHeaders, ...(body === undefined ? {} : { body }) });
-  const text = await response.text();
+  return { response, text: await response.text() };
+}
+
+async function callHakoApi(iot: IoTClient, base: URL, region: string, method: string, apiPath: string, payload?: object): Promise<Record<string, unknown>> {
+  const { response, text } = await signedFetch(iot, base, region, method, apiPath, payload);
   let parsed: Record<string, unknown> = {};
   try {
     if (text !== '') parsed = JSON.parse(text) as Record<string, unknown>;
@@ -196,9 +210,26 @@ async function callHakoApi(iot: IoTClient, base: URL, region: string, method: st
     if (response.ok) throw new Error(`the answer is not JSON: ${text.slice(0, 200)}`);
   }
   if (response.ok) return parsed;
+  throw apiError(response, text, parsed);
+}
+
+async function callHakoApiText(iot: IoTClient, base: URL, region: string, method: string, apiPath: string, payload?: object): Promise<{ text: string; headers: Headers }> {
+  const { response, text } = await signedFetch(iot, base, region, method, apiPath, payload);
+  if (response.ok) return { text, headers: response.headers };
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // not an AWS error body: the status and text say what happened
+  }
+  throw apiError(response, text, parsed);
+}
+
+/** An error answer as the SDKs throw them: the AWS error type as `name`, its message, the status. */
+function apiError(response: Response, text: string, parsed: Record<string, unknown>): Error {
   const type = response.headers.get('x-amzn-errortype')?.split(':')[0] ?? (typeof parsed['__type'] === 'string' ? parsed['__type'] : `HTTP ${response.status}`);
   const message = typeof parsed['message'] === 'string' ? parsed['message'] : text.slice(0, 200);
-  throw Object.assign(new Error(message), { name: type, $metadata: { httpStatusCode: response.status } });
+  return Object.assign(new Error(message), { name: type, $metadata: { httpStatusCode: response.status } });
 }
 
 interface FailureContext {

@@ -1,7 +1,7 @@
 /**
  * @module cli — the `hako` command. `hako start` runs the server; `certs`, `policies`, `keys`, `functions`,
- * `rules`, `streams` and `delivery` (one file each) are thin clients of its HTTP APIs. Failures are one line
- * on stderr and exit code 1; usage errors exit 2.
+ * `rules`, `streams`, `delivery` and `query` (one file each) are thin clients of its HTTP APIs. Failures are
+ * one line on stderr and exit code 1; usage errors exit 2.
  */
 import { Command, Option } from 'commander';
 import { configFromEnv, configFromFile, parsePort, resolveConfig, type ConfigLayer } from '../core/config.js';
@@ -15,6 +15,7 @@ import { registerFunctionCommands } from './functions.js';
 import { registerRuleCommands } from './rules.js';
 import { registerStreamCommands } from './streams.js';
 import { registerDeliveryCommands } from './delivery.js';
+import { registerQueryCommand } from './query.js';
 
 interface StartFlags {
   config?: string;
@@ -105,6 +106,7 @@ export async function runCli(argv: string[]): Promise<number> {
   registerRuleCommands(program);
   registerStreamCommands(program);
   registerDeliveryCommands(program);
+  registerQueryCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -38,6 +38,8 @@ import { registerTopicRuleDestinationRoutes } from './iot/topic-rule-destination
 import type { Gateway } from '../gateway/service.js';
 import { registerApiGatewayV2Routes, type EndpointOf } from './apigatewayv2/index.js';
 import { registerGatewayServing } from './gateway/serve.js';
+import type { Warehouse } from '../streams/warehouse/index.js';
+import { registerQueryRoute } from './hako/query.js';
 
 export interface ApiServices {
   identity: Identity;
@@ -57,6 +59,8 @@ export interface ApiServices {
   gateway: Gateway;
   /** Where an HTTP API is served, for `apiEndpoint`. */
   gatewayEndpointOf: EndpointOf;
+  /** The warehouse `POST /hako/query` reads (opened on first use). */
+  warehouse: Warehouse;
   /** Account id in ARNs. */
   account: string;
   logger: Logger;
@@ -95,6 +99,7 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerEventInvokeConfigRoutes(app, services.functions, services.now);
   registerEventSourceMappingRoutes(app, services.functions.eventSources);
   registerFunctionLogRoutes(app, services.functions);
+  registerQueryRoute(app, services.warehouse);
   // One AWS JSON 1.1 route (`POST /`) for every JSON service, told apart by X-Amz-Target.
   const jsonTargets = new JsonTargets(app, KINESIS_BODY_LIMIT);
   registerRuleOperations(jsonTargets, services.functions.rules, services.account);

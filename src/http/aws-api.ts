@@ -138,7 +138,8 @@ function addRoute<B>(
       if (!(result instanceof ApiResponse)) return reply.type('application/json').send(result ?? {});
       reply.code(result.status).headers(result.headers);
       if (result.body === undefined) return reply.send();
-      return reply.type('application/json').send(Buffer.isBuffer(result.body) ? result.body : JSON.stringify(result.body));
+      // A Buffer body with its own `content-type` header (CSV, text) keeps it; everything else is JSON.
+      return reply.type(result.headers['content-type'] ?? 'application/json').send(Buffer.isBuffer(result.body) ? result.body : JSON.stringify(result.body));
     },
   });
 }

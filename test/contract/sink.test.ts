@@ -1,6 +1,6 @@
 /**
  * @module test/contract/sink.test — runs the Sink contract against every implementation: the object
- * folder, uncompressed and gzip (read back through gunzip).
+ * folder, uncompressed and gzip (read back through gunzip), and the warehouse table.
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,11 +8,17 @@ import path from 'node:path';
 import { after } from 'node:test';
 import { destinationPrefixes } from '../../src/streams/delivery/prefix.js';
 import { FolderSink, type Compression } from '../../src/streams/sinks/folder.js';
+import { WarehouseSink } from '../../src/streams/sinks/warehouse.js';
+import { Warehouse } from '../../src/streams/warehouse/index.js';
+import { STAGING_SETUP } from '../../src/streams/warehouse/loader.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { readObjects } from '../streams/delivery/helpers.js';
 import { runSinkContract, type SinkHarness } from './sink.contract.js';
 
 const dirs: string[] = [];
-after(() => {
+const warehouses: Warehouse[] = [];
+after(async () => {
+  for (const warehouse of warehouses) await warehouse.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -49,3 +55,34 @@ function folderHarness(compression: Compression): () => Promise<SinkHarness> {
 
 runSinkContract('folder (uncompressed)', folderHarness('UNCOMPRESSED'));
 runSinkContract('folder (gzip)', folderHarness('GZIP'));
+
+/**
+ * The warehouse table (inferred columns), its error output a bucket folder. Broken by putting a view where
+ * the table goes (a load then fails inside its transaction); read back as its rows in load order.
+ */
+function warehouseHarness(): () => Promise<SinkHarness> {
+  return async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'hako-sink-warehouse-'));
+    dirs.push(root);
+    const warehouse = new Warehouse({ file: path.join(root, 'warehouse.duckdb'), filesRoot: path.join(root, 'buckets'), logger: silentLogger(), writerSetup: STAGING_SETUP });
+    warehouses.push(warehouse);
+    const errors = new FolderSink({ root: path.join(root, 'buckets'), bucket: 'bucket', compression: 'UNCOMPRESSED', prefixes: destinationPrefixes('data/', 'errors/!{firehose:error-output-type}/') });
+    const sink = new WarehouseSink({ warehouse, target: { table: { schema: 'main', table: 'contract' } }, errors });
+    return {
+      sink,
+      records: 'json',
+      readData: async () => {
+        const rows = await warehouse.read(async (connection) => {
+          const exists = (await connection.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'contract'")).getRows()[0]?.[0];
+          return exists === 0n ? [] : (await connection.runAndReadAll('SELECT * FROM contract ORDER BY rowid')).getRowObjectsJson();
+        });
+        return rows.length === 0 ? [] : [Buffer.from(rows.map((row) => `${JSON.stringify(row)}\n`).join(''))];
+      },
+      readErrors: async () => readObjects(path.join(root, 'buckets', 'bucket', 'errors')).map((object) => object.body),
+      breakDestination: () => warehouse.write(async (connection) => void (await connection.run("CREATE VIEW contract AS SELECT 'blocked' AS v"))),
+      repairDestination: () => warehouse.write(async (connection) => void (await connection.run('DROP VIEW contract'))),
+    };
+  };
+}
+
+runSinkContract('warehouse (inferred columns)', warehouseHarness());

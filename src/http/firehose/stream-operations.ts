@@ -1,13 +1,13 @@
 /**
  * @module http/firehose/stream-operations — Firehose's control plane: CreateDeliveryStream,
  * DescribeDeliveryStream, ListDeliveryStreams, DeleteDeliveryStream (DirectPut sources, S3 destinations
- * delivered to bucket folders).
+ * delivered to bucket folders, Redshift destinations loaded into hako's warehouse).
  */
 import type { Delivery } from '../../streams/delivery/index.js';
 import { DESTINATION_ID, checkDeliveryStreamName, type DeliveryStreamInfo } from '../../streams/delivery/config.js';
 import { firehoseConstraint, firehoseError } from '../../streams/delivery/errors.js';
 import type { JsonOperation } from '../json-targets.js';
-import { destinationOf, describeDestination } from './destination.js';
+import { anyDestinationOf, describeAnyDestination } from './redshift-destination.js';
 import { boundedInteger, optionalText, requiredText } from './params.js';
 
 const STREAM_TYPES = ['DirectPut', 'KinesisStreamAsSource', 'MSKAsSource', 'DatabaseAsSource'];
@@ -23,7 +23,7 @@ export function streamOperations(delivery: Delivery): Record<string, JsonOperati
     DeliveryStreamType: stream.type,
     VersionId: String(stream.version),
     CreateTimestamp: epochSeconds(stream.createdMs),
-    Destinations: [{ DestinationId: DESTINATION_ID, ...describeDestination(stream.destination) }],
+    Destinations: [{ DestinationId: DESTINATION_ID, ...describeAnyDestination(stream.destination) }],
     HasMoreDestinations: false,
   });
   const nameOf = (body: Readonly<Record<string, unknown>>): string => {
@@ -39,7 +39,7 @@ export function streamOperations(delivery: Delivery): Record<string, JsonOperati
       if (!STREAM_TYPES.includes(type)) throw firehoseConstraint('deliveryStreamType', type, `Member must satisfy enum value set: [${STREAM_TYPES.join(', ')}]`);
       if (type !== 'DirectPut') throw firehoseError('InvalidArgumentException', `DeliveryStreamType ${type} is not supported by hako yet: use DirectPut.`);
       if (body.DeliveryStreamEncryptionConfigurationInput !== undefined && body.DeliveryStreamEncryptionConfigurationInput !== null) throw firehoseError('InvalidArgumentException', 'Server-side encryption (DeliveryStreamEncryptionConfigurationInput) is not supported by hako yet.');
-      await delivery.create(name, destinationOf(body));
+      await delivery.create(name, anyDestinationOf(body));
       return { DeliveryStreamARN: delivery.arnOf(name) };
     },
     DescribeDeliveryStream: (body) => {

@@ -7,9 +7,11 @@
  * default), created on first delivery.
  */
 import { firehoseConstraint, firehoseError } from './errors.js';
-import { destinationPrefixes, evaluatePrefix, PrefixError, type DestinationPrefixes } from './prefix.js';
+import { checkFeatures, type DynamicPartitioningSettings, type FormatConversionSettings, type ProcessingSettings } from './features.js';
+import { destinationPrefixes, evaluatePrefix, partitionKeysOf, PrefixError, type DestinationPrefixes } from './prefix.js';
 import { checkObjectKey, type Compression } from '../sinks/folder.js';
 import { PermanentDeliveryError } from '../sinks/sink.js';
+import type { WarehouseDestination } from '../warehouse/destination.js';
 
 export interface BufferingHints {
   /** 1–128; Firehose's default 5. */
@@ -31,6 +33,10 @@ export interface FolderDestination {
   readonly bufferingHints: BufferingHints;
   readonly compression: Compression;
   readonly fileExtension?: string | undefined;
+  /** Extended destinations only: transformation, dynamic partitioning, format conversion (`features.ts`). */
+  readonly processing?: ProcessingSettings | undefined;
+  readonly dynamicPartitioning?: DynamicPartitioningSettings | undefined;
+  readonly formatConversion?: FormatConversionSettings | undefined;
 }
 
 export interface DeliveryStreamInfo {
@@ -39,7 +45,7 @@ export interface DeliveryStreamInfo {
   readonly createdMs: number;
   /** Starts at 1; object names carry it (UpdateDestination would raise it). */
   readonly version: number;
-  readonly destination: FolderDestination;
+  readonly destination: FolderDestination | WarehouseDestination;
 }
 
 export const DESTINATION_ID = 'destinationId-000000000001';
@@ -74,12 +80,14 @@ export function checkFolderDestination(destination: FolderDestination, field: st
     if (error instanceof PrefixError) throw firehoseError('InvalidArgumentException', error.message);
     throw error;
   }
-  if (prefixes.partitioned) throw firehoseError('InvalidArgumentException', 'Prefix uses partitionKeyFromQuery/partitionKeyFromLambda, which needs dynamic partitioning: hako does not support it yet.');
+  checkFeatures(destination, prefixes);
   // A bucket is a folder: a prefix whose keys could not be files inside it ('..', '//', a leading '/') is
   // refused now rather than failing every delivery.
   for (const [name, template] of [['Prefix', prefixes.prefix], ['ErrorOutputPrefix', prefixes.errorOutputPrefix]] as const) {
     try {
-      checkObjectKey(`${evaluatePrefix(template, { arrivalMs: 0, errorOutputType: 'processing-failed', randomString: () => 'r'.repeat(11) })}object`);
+      // Partition keys stand in as 'k': what a record's own values make of the key is checked per record.
+      const partitionKeys = Object.fromEntries(partitionKeysOf(template).map(({ key }) => [key, 'k']));
+      checkObjectKey(`${evaluatePrefix(template, { arrivalMs: 0, errorOutputType: 'processing-failed', partitionKeys, randomString: () => 'r'.repeat(11) })}object`);
     } catch (error) {
       if (error instanceof PermanentDeliveryError || error instanceof PrefixError) throw firehoseError('InvalidArgumentException', `${name} '${template.source}' cannot name files inside a bucket folder: ${error.message}`);
       throw error;

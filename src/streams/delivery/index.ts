@@ -1,24 +1,32 @@
 /**
  * @module streams/delivery — Firehose-compatible delivery streams, composed: the registry, durable
- * buffers (`DeliveryBufferStore`), one `DeliveryWorker` per stream, its `Sink` (the object folder) and
- * record processor, and metrics. `startDelivery` re-buffers what a previous run left in the store, so
- * records acknowledged before a crash or stop are delivered after the restart.
+ * buffers (`DeliveryBufferStore`), one `DeliveryWorker` per stream, its `Sink` (the object folder or the
+ * warehouse table: `destination-sinks.ts`) and record processor, and metrics. `startDelivery` re-buffers
+ * what a previous run left in the store, so records acknowledged before a crash or stop are delivered after
+ * the restart.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { RecordStore } from '../../store/records.js';
-import { FolderSink, sweepTemporaryFiles } from '../sinks/folder.js';
+import { LazyDuckDb } from '../sinks/duckdb.js';
+import { sweepTemporaryFiles } from '../sinks/folder.js';
+import type { Warehouse } from '../warehouse/index.js';
+import { assembleStream } from './assemble.js';
 import type { DeliveryBufferStore } from './buffer-store.js';
-import { bucketOf, checkFolderDestination, type DeliveryStreamInfo, type FolderDestination } from './config.js';
+import { TableCatalog } from './catalog.js';
+import { checkFolderDestination, type DeliveryStreamInfo } from './config.js';
+import { checkDestination, sinkFor } from './destination-sinks.js';
+import { passThrough } from './processor.js';
 import { firehoseConstraint, firehoseError } from './errors.js';
 import { DeliveryMetrics } from './metrics.js';
-import { passThrough, type RecordProcessor } from './processor.js';
 import { DeliveryStreamRegistry } from './registry.js';
+import type { FunctionInvoker } from './transform.js';
 import { DEFAULT_RETRY, DeliveryWorker, type DeliveredEvent, type RetryPolicy } from './worker.js';
 
 export type { DeliveredEvent } from './worker.js';
+export type { FunctionInvoker } from './transform.js';
 
 export const MAX_BATCH_RECORDS = 500;
 export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
@@ -33,9 +41,15 @@ export interface DeliveryOptions {
   account: string;
   /** Where bucket folders live: `arn:aws:s3:::<b>` is `<bucketsRoot>/<b>/`. */
   bucketsRoot: string;
+  /** hako's warehouse, for Redshift-shaped destinations (opened on first use). */
+  warehouse?: Warehouse;
   retry?: Partial<RetryPolicy>;
   /** How often buffers are checked for records past their interval; default one second. */
   tickMs?: number;
+  /** Invokes hako functions synchronously: what streams with a Lambda processor call. */
+  invokeFunction?: FunctionInvoker;
+  /** Where Glue-like table files live (`catalog.ts`); default `<bucketsRoot>/../catalog`. */
+  catalogRoot?: string;
 }
 
 export interface Delivery {
@@ -44,7 +58,7 @@ export interface Delivery {
   readonly bucketsRoot: string;
   /** `arn:aws:firehose:<region>:<account>:deliverystream/<name>`. */
   arnOf(name: string): string;
-  create(name: string, destination: FolderDestination): Promise<DeliveryStreamInfo>;
+  create(name: string, destination: DeliveryStreamInfo['destination']): Promise<DeliveryStreamInfo>;
   /** Deletes a stream after one attempt to deliver what it buffered (AWS promises nothing for it). */
   delete(name: string): Promise<void>;
   /** Stores one call's records (back to back in `data`); resolves with their record ids once durable. */
@@ -89,10 +103,19 @@ export async function startDelivery(options: DeliveryOptions): Promise<Delivery>
   const swept = await sweepTemporaryFiles(bucketsRoot);
   if (swept > 0) logger.info({ swept }, `removed ${swept} temporary file(s) of object writes a crash interrupted`);
 
-  const workerFor = (info: DeliveryStreamInfo, processor: RecordProcessor = passThrough): DeliveryWorker => {
-    const { destination } = info;
-    const prefixes = checkFolderDestination(destination, 'extendedS3DestinationConfiguration');
-    const sink = new FolderSink({ root: bucketsRoot, bucket: bucketOf(destination.bucketArn), prefixes, compression: destination.compression, fileExtension: destination.fileExtension });
+  const arnOf = (name: string): string => `arn:aws:firehose:${region}:${account}:deliverystream/${name}`;
+  // Only streams that convert to Parquet open DuckDB (on their first delivery).
+  const duckdb = new LazyDuckDb();
+  const assembleDeps = { bucketsRoot, catalog: new TableCatalog(options.catalogRoot ?? path.join(path.dirname(bucketsRoot), 'catalog')), duckdb, invoke: options.invokeFunction, region, account, logger };
+  const sinkContext = { bucketsRoot, warehouse: options.warehouse, now: () => clock.now() };
+  const workerFor = (info: DeliveryStreamInfo): DeliveryWorker => {
+    if (info.destination.kind === 'warehouse') {
+      // The warehouse takes records as they came (no transformation or conversion yet), with its own retry duration.
+      const { sink, retryDurationMs } = sinkFor(info.destination, sinkContext);
+      return new DeliveryWorker({ info, sink, processor: passThrough, store, clock, logger, metrics, retry: retryDurationMs === undefined ? retry : { ...retry, durationMs: retryDurationMs }, onDelivered });
+    }
+    const prefixes = checkFolderDestination(info.destination, 'extendedS3DestinationConfiguration');
+    const { sink, processor } = assembleStream(info.destination, prefixes, arnOf(info.name), assembleDeps);
     return new DeliveryWorker({ info, sink, processor, store, clock, logger, metrics, retry, onDelivered });
   };
   for (const info of registry.list()) workers.set(info.name, workerFor(info));
@@ -120,9 +143,9 @@ export async function startDelivery(options: DeliveryOptions): Promise<Delivery>
     registry,
     metrics,
     bucketsRoot,
-    arnOf: (name) => `arn:aws:firehose:${region}:${account}:deliverystream/${name}`,
+    arnOf,
     create: async (name, destination) => {
-      checkFolderDestination(destination, 'extendedS3DestinationConfiguration');
+      await checkDestination(destination, sinkContext);
       const info = await registry.create(name, destination);
       workers.set(name, workerFor(info));
       return info;
@@ -167,8 +190,14 @@ export async function startDelivery(options: DeliveryOptions): Promise<Delivery>
       clearInterval(timer);
       // SIGTERM flushes buffers (architecture: start-up contract); what fails stays for the next start.
       await Promise.all([...workers.values()].map((worker) => worker.close({ flush: true })));
+      await duckdb.close();
     },
   };
+}
+
+/** `<data-dir>/catalog`: where table files (the Glue stand-in for format conversion) live. */
+export function defaultCatalogRoot(dataDir: string): string {
+  return path.join(dataDir, 'catalog');
 }
 
 /** `<data-dir>/buckets`: the default root of bucket folders. */

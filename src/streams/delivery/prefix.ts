@@ -5,7 +5,8 @@
  *
  * Rules applied (AWS's "semantic rules"):
  * - a `Prefix` with no `!{timestamp:…}` gets `!{timestamp:yyyy/MM/dd/HH/}` appended (so no prefix at all
- *   gives the default `yyyy/MM/dd/HH/`);
+ *   gives the default `yyyy/MM/dd/HH/`), unless it uses partition keys (AWS's dynamic partitioning
+ *   example shows none appended);
  * - `ErrorOutputPrefix` may be absent only if `Prefix` has no expressions; then (and when it is plain text)
  *   it is `<prefix>!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH/}`; one with expressions must
  *   contain `!{firehose:error-output-type}` and is used as written;
@@ -17,7 +18,13 @@
 import { randomUUID } from 'node:crypto';
 import { compileTimeFormat, TimeFormatError, type TimeFormat } from './time-format.js';
 
-export type ErrorOutputType = 'processing-failed' | 'format-conversion-failed';
+/**
+ * What `!{firehose:error-output-type}` evaluates to. `partitioning-failed` is where AWS puts records
+ * whose partition keys could not be had (seen in the AWS CDK's integration test against Firehose);
+ * `activePartitionExceeded` is where AWS's buffering page sends records beyond the active-partition limit.
+ * `warehouse-failed` is hako's: records the warehouse could not load (after AWS's `<destination>-failed`).
+ */
+export type ErrorOutputType = 'processing-failed' | 'format-conversion-failed' | 'partitioning-failed' | 'activePartitionExceeded' | 'warehouse-failed';
 
 type Part =
   | { readonly kind: 'text'; readonly text: string }
@@ -25,6 +32,14 @@ type Part =
   | { readonly kind: 'random-string' }
   | { readonly kind: 'error-output-type' }
   | { readonly kind: 'partition-key'; readonly source: 'query' | 'lambda'; readonly key: string };
+
+/** One object's dynamic partitioning keys, by where they came from. */
+export interface PartitionKeys {
+  /** From the MetadataExtraction query: `!{partitionKeyFromQuery:k}`. */
+  readonly query: Readonly<Record<string, string>>;
+  /** From the transforming function's `metadata.partitionKeys`: `!{partitionKeyFromLambda:k}`. */
+  readonly lambda: Readonly<Record<string, string>>;
+}
 
 export interface PrefixTemplate {
   /** The prefix as configured (after AWS's defaults were applied). */
@@ -36,8 +51,10 @@ export interface PrefixContext {
   /** The arrival time of the object's oldest record (epoch ms). */
   readonly arrivalMs: number;
   readonly errorOutputType?: ErrorOutputType | undefined;
-  /** Dynamic partitioning keys of the object's records. */
+  /** Dynamic partitioning keys of the object's records: `partitionKeyFromQuery` ones. */
   readonly partitionKeys?: Readonly<Record<string, string>> | undefined;
+  /** `partitionKeyFromLambda` ones; when absent, those come from `partitionKeys` too. */
+  readonly lambdaPartitionKeys?: Readonly<Record<string, string>> | undefined;
   /** 11 characters; AWS's look like `046b6c7f-0b`. Injected by tests. */
   readonly randomString?: (() => string) | undefined;
 }
@@ -105,7 +122,9 @@ export interface DestinationPrefixes {
 export function destinationPrefixes(prefix: string | undefined, errorOutputPrefix: string | undefined): DestinationPrefixes {
   const given = parsePrefix(prefix ?? '');
   if (has(given, 'error-output-type')) throw new PrefixError(`The '${ERROR_TYPE}' expression is only allowed in the ErrorOutputPrefix.`);
-  const data = has(given, 'timestamp') ? given : parsePrefix(`${given.source}${DEFAULT_TIME}`);
+  // A partitioned prefix is used as written: AWS's dynamic partitioning example
+  // (`customer_id=!{partitionKeyFromQuery:customer_id}/…/hour=…/`) delivers to exactly those folders.
+  const data = has(given, 'timestamp') || has(given, 'partition-key') ? given : parsePrefix(`${given.source}${DEFAULT_TIME}`);
   let errors: PrefixTemplate;
   if (errorOutputPrefix === undefined || errorOutputPrefix === '') {
     if (hasExpressions(given)) throw new PrefixError('ErrorOutputPrefix cannot be null or empty when Prefix contains expressions.');
@@ -118,6 +137,11 @@ export function destinationPrefixes(prefix: string | undefined, errorOutputPrefi
     else errors = parsed;
   }
   return { prefix: data, errorOutputPrefix: errors, partitioned: has(data, 'partition-key') };
+}
+
+/** The partition keys a prefix uses, by where they come from (`partitionKeyFromQuery` / `…FromLambda`). */
+export function partitionKeysOf(template: PrefixTemplate): Array<{ readonly source: 'query' | 'lambda'; readonly key: string }> {
+  return template.parts.flatMap((part) => (part.kind === 'partition-key' ? [{ source: part.source, key: part.key }] : []));
 }
 
 export function randomString(): string {
@@ -143,7 +167,8 @@ export function evaluatePrefix(template: PrefixTemplate, context: PrefixContext)
         out += context.errorOutputType;
         break;
       case 'partition-key': {
-        const value = context.partitionKeys?.[part.key];
+        const keys = part.source === 'lambda' && context.lambdaPartitionKeys !== undefined ? context.lambdaPartitionKeys : context.partitionKeys;
+        const value = keys?.[part.key];
         if (value === undefined) throw new PrefixError(`The record has no partition key '${part.key}'.`);
         out += value;
         break;

@@ -19,7 +19,8 @@ import { PermanentDeliveryError, type Sink } from '../sinks/sink.js';
 import type { BufferedChunk, ChunkMeta, DeliveryBufferStore } from './buffer-store.js';
 import type { DeliveryStreamInfo } from './config.js';
 import type { DeliveryMetrics } from './metrics.js';
-import { errorOutputLine, type RecordProcessor } from './processor.js';
+import { byErrorOutputType, errorOutputLine } from './error-output.js';
+import type { RecordProcessor } from './processor.js';
 
 export interface RetryPolicy {
   /** Give a batch up this long after its first attempt; Firehose keeps retrying S3 for 24 hours. */
@@ -167,21 +168,21 @@ export class DeliveryWorker {
     const { info, sink, processor, metrics, clock } = this.#o;
     if (chunks.length === 0) return; // removed meanwhile (the stream was deleted)
     const labels = { stream: info.name };
-    // reduce, not Math.min(...): a batch of single-record PutRecords can hold far more chunks than a call takes arguments
-    const oldestArrivalMs = chunks.reduce((oldest, chunk) => Math.min(oldest, chunk.arrivalMs), Infinity);
     const processed = await processor.process(chunks);
-    const base = { stream: info.name, version: info.version, oldestArrivalMs };
-    if (processed.ok.length > 0) {
-      const receipt = await sink.deliver({ ...base, records: processed.ok });
-      metrics.deliveredRecords.inc(labels, processed.ok.length);
+    const base = { stream: info.name, version: info.version };
+    // One object per group (per partition-key set with dynamic partitioning). A failure part-way retries
+    // the whole batch, so an object may be written twice: delivery is at-least-once.
+    for (const group of processed.groups) {
+      const receipt = await sink.deliver({ ...base, oldestArrivalMs: group.oldestArrivalMs, records: group.records, partitionKeys: group.partitionKeys });
+      metrics.deliveredRecords.inc(labels, group.records.length);
       metrics.deliveredBytes.inc(labels, receipt.bytes);
       metrics.objects.inc(labels, receipt.locations.length);
-      this.#o.onDelivered?.({ stream: info.name, records: processed.ok.length, locations: receipt.locations });
+      this.#o.onDelivered?.({ stream: info.name, records: group.records.length, locations: receipt.locations });
     }
-    if (processed.failed.length > 0) {
-      const now = clock.now();
-      const oldestFailed = processed.failed.reduce((oldest, record) => Math.min(oldest, record.arrivalMs), Infinity);
-      await sink.deliver({ ...base, oldestArrivalMs: oldestFailed, records: processed.failed.map((record) => errorOutputLine(record, now)), errorOutputType: 'processing-failed' });
+    const now = clock.now();
+    for (const [errorOutputType, failed] of byErrorOutputType(processed.failed)) {
+      const oldestFailed = failed.reduce((oldest, record) => Math.min(oldest, record.arrivalMs), Infinity);
+      await sink.deliver({ ...base, oldestArrivalMs: oldestFailed, records: failed.map((record) => errorOutputLine(record, now)), errorOutputType });
     }
   }
 }

@@ -74,7 +74,7 @@ export class FolderSink implements Sink {
     const template = batch.errorOutputType === undefined ? prefixes.prefix : prefixes.errorOutputPrefix;
     let prefix: string;
     try {
-      prefix = evaluatePrefix(template, { arrivalMs: batch.oldestArrivalMs, errorOutputType: batch.errorOutputType, randomString: this.#options.randomString });
+      prefix = evaluatePrefix(template, { arrivalMs: batch.oldestArrivalMs, errorOutputType: batch.errorOutputType, partitionKeys: batch.partitionKeys?.query, lambdaPartitionKeys: batch.partitionKeys?.lambda, randomString: this.#options.randomString });
     } catch (error) {
       if (error instanceof PrefixError) throw new PermanentDeliveryError(error.message, { cause: error });
       throw error;
@@ -88,10 +88,7 @@ export class FolderSink implements Sink {
   async deliver(batch: DeliveryBatch): Promise<DeliveryReceipt> {
     const key = this.keyFor(batch);
     const body = this.#options.compression === 'GZIP' ? [await gzip(Buffer.concat(batch.records))] : batch.records;
-    const target = path.join(this.#bucketDir, ...key.split('/'));
-    await this.#ensureDir(this.#tempDir);
-    await this.#ensureDir(path.dirname(target));
-    const temporary = path.join(this.#tempDir, `${randomUUID()}.tmp`);
+    const temporary = await this.temporaryPath();
     let bytes = 0;
     const file = await open(temporary, 'w', 0o644);
     try {
@@ -110,7 +107,24 @@ export class FolderSink implements Sink {
       throw error;
     }
     await file.close();
+    await this.placeFile(key, temporary);
+    return { locations: [key], bytes };
+  }
+
+  /**
+   * A fresh path for a temporary file (under `<root>/.hako-tmp/`: outside every bucket, on the same
+   * filesystem, swept at start), for writers that make an object's file themselves (Parquet).
+   */
+  async temporaryPath(suffix = '.tmp'): Promise<string> {
+    await this.#ensureDir(this.#tempDir);
+    return path.join(this.#tempDir, `${randomUUID()}${suffix}`);
+  }
+
+  /** Renames a complete, fsynced temporary file into place as object `key` (removed if that fails). */
+  async placeFile(key: string, temporary: string): Promise<void> {
+    const target = path.join(this.#bucketDir, ...key.split('/'));
     try {
+      await this.#ensureDir(path.dirname(target));
       await rename(temporary, target);
     } catch (error) {
       await rm(temporary, { force: true });
@@ -118,7 +132,6 @@ export class FolderSink implements Sink {
       throw error;
     }
     await syncDir(path.dirname(target));
-    return { locations: [key], bytes };
   }
 
   async #ensureDir(dir: string): Promise<void> {

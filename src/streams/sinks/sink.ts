@@ -1,13 +1,13 @@
 /**
  * @module streams/sinks/sink — the `Sink` interface: where a delivery stream's buffered, processed
- * records end up (the object folder today; the warehouse table next). Every implementation passes the
+ * records end up (the object folder, the warehouse table). Every implementation passes the
  * contract suite in `test/contract/sink.contract.ts`.
  *
  * The delivery worker hands a sink one batch at a time per stream and retries a batch whose `deliver`
  * rejects, so a sink must make each batch all-or-nothing for its readers (no partial object or half-loaded
  * table visible) and may see the same batch again after a failure (delivery is at-least-once).
  */
-import type { ErrorOutputType } from '../delivery/prefix.js';
+import type { ErrorOutputType, PartitionKeys } from '../delivery/prefix.js';
 
 export interface DeliveryBatch {
   /** The delivery stream's name and version (object names carry both). */
@@ -17,6 +17,8 @@ export interface DeliveryBatch {
   readonly oldestArrivalMs: number;
   /** The records, in arrival order. Delivered as sent: no delimiter is added. */
   readonly records: readonly Buffer[];
+  /** With dynamic partitioning: the keys the `Prefix` expressions name (all records of a batch share them). */
+  readonly partitionKeys?: PartitionKeys | undefined;
   /** Set for records that failed before reaching the destination: they go to the error output. */
   readonly errorOutputType?: ErrorOutputType | undefined;
 }
@@ -30,7 +32,7 @@ export interface DeliveryReceipt {
 
 export interface Sink {
   /** Names the destination in metrics: `hako_delivery_to_<kind>_…`. */
-  readonly kind: 'folder';
+  readonly kind: 'folder' | 'warehouse';
   /** Delivers one batch; resolves once it is durable and visible whole. */
   deliver(batch: DeliveryBatch): Promise<DeliveryReceipt>;
 }
