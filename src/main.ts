@@ -22,6 +22,7 @@ import { parseFunctionReference } from './functions/names.js';
 import { startRules, type Rules } from './rules/index.js';
 import { startGateway, type Gateway, type InvokeOutcome } from './gateway/index.js';
 import { EXECUTE_API_BASE, rewriteApiHost } from './http/gateway/serve.js';
+import { UsagePlanService } from './gateway/usage-plans/index.js';
 import { AwsError } from './core/aws-error.js';
 import { WalCheckpointer } from './store/checkpointer.js';
 import { openSqlite, type Database } from './store/sqlite.js';
@@ -73,6 +74,8 @@ export interface RunningHako {
   readonly rules: Rules;
   /** HTTP APIs (API Gateway v2) in front of functions. */
   readonly gateway: Gateway;
+  /** API keys and usage plans (API Gateway v1's API) for HTTP API routes with `apiKeyRequired`. */
+  readonly usagePlans: UsagePlanService;
   /** Kinesis-compatible data streams (registry, writer, reader, retention). */
   readonly streams: Streams;
   /** Firehose-compatible delivery streams (registry, buffers, bucket folders, warehouse tables). */
@@ -277,6 +280,18 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     confirmBase: () => `http://${connectableHost(config.host)}:${httpPort ?? config.httpPort}`,
     putDeliveryRecords: async (name, records) => void (await delivery.put(name, Buffer.concat(records), records.map((record) => record.length))),
   });
+  // API keys and usage plans: the gateway asks their gate about routes with apiKeyRequired. The stage lookup
+  // reads the gateway's APIs, which exist before any request can reach it.
+  const usagePlans = await UsagePlanService.start({
+    records: stores.records,
+    clock,
+    logger: logger.child({ component: 'usage-plans' }),
+    stageLookup: (apiId, stage) => {
+      const api = gateway.apis.findApi(apiId);
+      if (api === undefined) return 'noApi';
+      return stage in api.stages ? 'ok' : 'noStage';
+    },
+  });
   // The API gateway calls functions synchronously, as API Gateway's Lambda proxy integration does.
   const gateway = await startGateway({
     records: stores.records,
@@ -286,6 +301,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     dataDir: config.dataDir,
     logger: logger.child({ component: 'gateway' }),
     invoke: (functionArn, payload) => invokeForGateway(functions, functionArn, payload),
+    apiKeys: usagePlans.gate,
   });
   // JITR: announce auto-registered certificates where AWS IoT does, for whatever activates them.
   identity.certificates.onAutoRegistered((registration) => {
@@ -351,6 +367,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     streams,
     delivery,
     gateway,
+    usagePlans,
     gatewayEndpointOf: (apiId, host) => apiEndpointOf(apiId, host ?? `${connectableHost(config.host)}:${httpPort ?? config.httpPort}`, httpsPort),
     warehouse,
     account: config.account,
@@ -386,6 +403,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
     for (const client of wss.clients) client.terminate();
     wss.close();
     await listenersClosed;
+    await usagePlans.stop(); // after the last request: every counted one is written
     await stores.sessions.close();
     await stores.retained.close();
     await stores.records.close();
@@ -424,6 +442,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       delivery,
       gateway,
       warehouse,
+      usagePlans,
       stop: async () => {
         ready = false;
         await stopStarted();

@@ -64,8 +64,11 @@ export type ApiKeyVerdict =
   /** The usage plan's quota for the period: 429. */
   | { ok: false; kind: 'quotaExceeded'; retryAfterSeconds: number };
 
-/** Checks (and counts) one request's API key against the usage plans of its API and stage. */
-export type ApiKeyGate = (apiId: string, stage: string, apiKey: string | undefined, nowMs: number) => ApiKeyVerdict;
+/**
+ * Checks (and counts) one request's API key against the usage plans of its API and stage. `routeKey` (the matched
+ * route, e.g. `GET /pets`) lets a plan's per-method throttle for the stage apply.
+ */
+export type ApiKeyGate = (apiId: string, stage: string, apiKey: string | undefined, nowMs: number, routeKey?: string) => ApiKeyVerdict;
 
 /** The response and what an access log line and the metrics report about it. */
 export interface GatewayOutcome {
@@ -211,7 +214,7 @@ export class GatewayHandler {
   /** The `x-api-key` header against the usage plans of this API and stage (hako allows keys on HTTP API routes). */
   #checkApiKey(exchange: Exchange): HttpResponse | undefined {
     const key = headerValue(exchange.incoming.headers, 'x-api-key');
-    const verdict = this.#deps.apiKeys?.(exchange.outcome.apiId, exchange.outcome.stage as string, key, this.#deps.clock.now()) ?? { ok: false, kind: 'forbidden' };
+    const verdict = this.#deps.apiKeys?.(exchange.outcome.apiId, exchange.outcome.stage as string, key, this.#deps.clock.now(), exchange.outcome.routeKey) ?? { ok: false, kind: 'forbidden' };
     if (verdict.ok) {
       exchange.outcome.apiKeyId = verdict.apiKeyId;
       return undefined;

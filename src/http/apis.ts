@@ -40,6 +40,8 @@ import { registerApiGatewayV2Routes, type EndpointOf } from './apigatewayv2/inde
 import { registerGatewayServing } from './gateway/serve.js';
 import type { Warehouse } from '../streams/warehouse/index.js';
 import { registerQueryRoute } from './hako/query.js';
+import type { UsagePlanService } from '../gateway/usage-plans/index.js';
+import { registerApiGatewayRoutes } from './apigateway/index.js';
 
 export interface ApiServices {
   identity: Identity;
@@ -57,6 +59,8 @@ export interface ApiServices {
   delivery: Delivery;
   /** The API gateway: HTTP APIs managed through API Gateway v2's API and served on this port. */
   gateway: Gateway;
+  /** API keys and usage plans, managed through API Gateway v1's API. */
+  usagePlans: UsagePlanService;
   /** Where an HTTP API is served, for `apiEndpoint`. */
   gatewayEndpointOf: EndpointOf;
   /** The warehouse `POST /hako/query` reads (opened on first use). */
@@ -108,5 +112,6 @@ export function registerApis(app: FastifyInstance, services: ApiServices): void 
   registerTopicRuleRoutes(app, services.rules.topicRules, (ruleName) => identity.arns.resource(`rule/${ruleName}`));
   registerTopicRuleDestinationRoutes(app, services.rules.destinations);
   registerApiGatewayV2Routes(app, services.gateway, services.gatewayEndpointOf);
+  registerApiGatewayRoutes(app, services.usagePlans);
   registerGatewayServing(app, services.gateway.handler);
 }
