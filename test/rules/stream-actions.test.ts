@@ -2,7 +2,7 @@
  * @module test/rules/stream-actions.test — the kinesis and firehose actions end to end (spec §4.6): a device's
  * messages, selected by a rule, land as records of a hako data stream (partition key from a template) and of a
  * delivery stream (with a separator, or one record per array element in batchMode); a missing stream reaches the
- * error action.
+ * error action. Through a delivery stream with a warehouse destination, a rule's output becomes table rows.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { hakoWithIotForFile, rootCredentials } from '../helpers/aws.js';
 import type { TestHako } from '../helpers/hako.js';
 import { ROLE } from '../helpers/lambda.js';
 import { readFrom, text } from '../streams/helpers.js';
+import { signedJson } from '../helpers/iot-api.js';
 
 let hako: TestHako;
 let iot: IoTClient;
@@ -94,4 +95,29 @@ test('firehose batchMode: each element of the selected array is a record; a miss
   } finally {
     await watcher.endAsync();
   }
+});
+
+test('rule → firehose action → a delivery stream into the warehouse: each selected message is a row, read back with /hako/query', async () => {
+  await firehose.send(new CreateDeliveryStreamCommand({
+    DeliveryStreamName: 'to-warehouse',
+    RedshiftDestinationConfiguration: {
+      RoleARN: ROLE, ClusterJDBCURL: 'jdbc:hako:warehouse', Username: 'hako', Password: 'unused',
+      CopyCommand: { DataTableName: 'readings', CopyOptions: "JSON 'auto'" },
+      S3Configuration: { RoleARN: ROLE, BucketARN: 'arn:aws:s3:::staging', BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 900 } },
+    },
+  }));
+  await iot.send(new CreateTopicRuleCommand({
+    ruleName: 'to_warehouse',
+    topicRulePayload: {
+      sql: "SELECT humidity, topic(2) AS room FROM 'rooms/+/humidity'",
+      awsIotSqlVersion: '2016-03-23',
+      actions: [{ firehose: { roleArn: ROLE, deliveryStreamName: 'to-warehouse', separator: '\n' } }],
+    },
+  }));
+  for (const [room, humidity] of [['kitchen', 72], ['attic', 40.5], ['cellar', 81]] as const) await device.publishAsync(`rooms/${room}/humidity`, JSON.stringify({ humidity }), { qos: 1 });
+  await hako.rules.engine.idle();
+  await hako.delivery.flush('to-warehouse');
+  const result = await signedJson<{ columns: { name: string; type: string }[]; rows: unknown[][] }>(hako, 'POST', '/hako/query', { sql: 'SELECT room, humidity FROM readings ORDER BY room' });
+  assert.deepEqual(result.columns.map((c) => [c.name, c.type]), [['room', 'VARCHAR'], ['humidity', 'DOUBLE']]);
+  assert.deepEqual(result.rows, [['attic', 40.5], ['cellar', 81], ['kitchen', 72]]);
 });
