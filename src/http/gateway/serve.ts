@@ -4,7 +4,8 @@
  *   - `http://<apiId>.execute-api.<anything>/<stage>/<path>` by Host, as AWS addresses APIs
  *     (`<apiId>.execute-api.localhost` reaches loopback in browsers and curl).
  * No SigV4 here: an API is public unless its routes say otherwise. Bodies up to 10 MB (spec §8.1); a larger one
- * gets the gateway's 413.
+ * gets the gateway's 413. The request line and headers together up to 10,240 bytes (spec §8.1); more gets 431
+ * `{"message":"Request Header Fields Too Large"}` (the status is HTTP's for it; AWS documents only the limit).
  */
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +15,7 @@ import type { HttpResponse } from '../../gateway/responses.js';
 
 export const EXECUTE_API_BASE = '/_aws/execute-api';
 export const GATEWAY_BODY_LIMIT = 10 * 1024 * 1024;
+export const GATEWAY_HEADER_LIMIT = 10_240;
 const API_HOST = /^([a-z0-9]{10})\.execute-api\./i;
 
 /** Fastify's `rewriteUrl`: a request to `<apiId>.execute-api.…` is served under the API's path. */
@@ -33,7 +35,16 @@ export function registerGatewayServing(app: FastifyInstance, handler: GatewayHan
     const rawPath = url.slice(base.length, pathEnd) || '/';
     const raw = request.raw.rawHeaders;
     const headers: [string, string][] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i] as string, raw[i + 1] as string]);
+    // `METHOD URL HTTP/1.1\r\n`, then `Name: value\r\n` each: the bytes the limit counts.
+    let headerBytes = request.method.length + Buffer.byteLength(request.raw.url ?? '') + 11;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      headers.push([raw[i] as string, raw[i + 1] as string]);
+      headerBytes += Buffer.byteLength(raw[i] as string) + Buffer.byteLength(raw[i + 1] as string) + 4;
+    }
+    if (headerBytes > GATEWAY_HEADER_LIMIT) {
+      const body = Buffer.from('{"message":"Request Header Fields Too Large"}');
+      return send(reply, { kind: 'response', status: 431, headers: [['content-type', 'application/json']], body });
+    }
     const outcome = await handler.handle({
       apiId,
       method: request.method,
