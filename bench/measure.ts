@@ -11,7 +11,7 @@ import { runLoad } from './load/fork-load.js';
 
 /**
  * One cell of the report. With --repeat, `samples` lists every successful measurement's key figure
- * (msg/s, p99 ms, RSS KiB, connections/s, updates/s, invocations/s or p50 ms) and `result` is the median one.
+ * (msg/s, p99 ms, RSS KiB, connections/s, updates/s, invocations/s, p50 ms or requests/s) and `result` is the median one.
  */
 export type Outcome = { ok: true; result: LoadResult; samples: number[] } | { ok: false; error: string };
 
@@ -25,6 +25,8 @@ const LOAD_MARGIN_MS = 60_000;
 const IDLE_BUDGET_MS = 180_000;
 /** fn-cold runs for its count of cold starts, not for a window: each may take this long (hako's init timeout is 10 s). */
 const COLD_START_BUDGET_MS = 3000;
+/** The gateway scenarios load three targets in turn, each for a warm-up and a window. */
+const GATEWAY_TARGETS = 3;
 
 export class Measurer {
   /** Broker name → "name version", filled in as brokers start. */
@@ -70,7 +72,9 @@ export class Measurer {
           ? IDLE_BUDGET_MS
           : config.kind === 'function' && config.mode === 'cold'
             ? LOAD_MARGIN_MS + config.coldStarts * COLD_START_BUDGET_MS
-            : LOAD_MARGIN_MS + this.loadMs;
+            : config.kind === 'gateway'
+              ? LOAD_MARGIN_MS + GATEWAY_TARGETS * this.loadMs
+              : LOAD_MARGIN_MS + this.loadMs;
       const result = await runLoad(config, budget);
       const problems = (await broker.check?.(result)) ?? [];
       if (problems.length > 0) {

@@ -2,7 +2,7 @@
  * @module bench/report — renders a BenchReport as one side-by-side markdown table, a CPU table and
  * notes, or as JSON.
  */
-import type { FunctionResult, IdleResult, LoadResult, ShadowResult, ThroughputResult } from './load/config.js';
+import type { FunctionResult, GatewayResult, HttpTargetFigures, IdleResult, LoadResult, ShadowResult, ThroughputResult } from './load/config.js';
 import type { LatencySummary } from './load/histogram.js';
 import type { BenchReport, Outcome, ScenarioReport } from './runner.js';
 import { SCENARIOS, type FunctionScenario } from './scenarios.js';
@@ -60,6 +60,9 @@ export function renderMarkdown(report: BenchReport): string {
     if (report.scenarios.some((s) => s.kind === 'function')) {
       out.push('In the fn-* rows the broker is hako with its function environments, and the load generator includes its anchor processes.');
     }
+    if (report.scenarios.some((s) => s.kind === 'gateway')) {
+      out.push("In the gateway-* rows: the gateway phase's window, hako with its function environments; the load generator is autocannon.");
+    }
     out.push('');
     out.push(...cpu);
   }
@@ -108,6 +111,7 @@ function rowsFor(scenario: ScenarioReport): Row[] {
     ];
   }
   if (scenario.kind === 'function') return functionRows(scenario);
+  if (scenario.kind === 'gateway') return gatewayRows(scenario);
   const connections = Object.values(scenario.outcomes).flatMap((o) =>
     o.ok && o.result.kind === 'idle' ? [o.result.connections] : [],
   )[0];
@@ -208,6 +212,74 @@ function functionRows(scenario: ScenarioReport): Row[] {
   ];
 }
 
+/**
+ * A gateway scenario's rows: the gateway's figures, then the two references measured in the same run (a direct
+ * Invoke of the same function, and a bare fastify route, the limit), then what the issue's targets are about.
+ */
+function gatewayRows(scenario: ScenarioReport): Row[] {
+  const { title } = scenario;
+  const overhead = scenario.gatewayTargets?.overheadUnderMs;
+  const share = scenario.gatewayTargets?.bareShareAtLeast;
+  const gateway = (r: GatewayResult): HttpTargetFigures => r;
+  const invoke = (r: GatewayResult): HttpTargetFigures => r.invoke;
+  const bare = (r: GatewayResult): HttpTargetFigures => r.bare;
+  return [
+    { label: `${title} (requests/s)`, cell: rateCell(gateway) },
+    { label: `${title}: p50 / p99 (ms)`, cell: latencyPairCell(gateway) },
+    { label: `${title}: reference, direct Lambda Invoke of the function (requests/s)`, cell: rateCell(invoke) },
+    { label: `${title}: reference, direct Lambda Invoke, p50 / p99 (ms)`, cell: latencyPairCell(invoke) },
+    { label: `${title}: limit, bare fastify route in another process (requests/s)`, cell: rateCell(bare) },
+    { label: `${title}: limit, bare fastify route, p50 / p99 (ms)`, cell: latencyPairCell(bare) },
+    {
+      label: `${title}: overhead, gateway p50 − Invoke p50 (ms${overhead === undefined ? '' : `; target < ${overhead}`})`,
+      cell: (o) => gatewayCell(o, (r) => ({ text: formatMs(r.overheadP50Ms), value: r.overheadP50Ms })),
+    },
+    {
+      label: `${title}: share of the bare route's requests/s${share === undefined ? '' : ` (target ≥ ${share * 100} %)`}`,
+      cell: (o) => gatewayCell(o, (r) => ({ text: `${(r.bareShare * 100).toFixed(1)} %`, value: r.bareShare })),
+    },
+    {
+      label: `${title}: CPU per request, hako + environments: gateway / Invoke (µs)`,
+      cell: (o) => gatewayCell(o, (r) => ({ text: `${r.cpuPerRequestUs} / ${r.invoke.cpuPerRequestUs}`, value: r.cpuPerRequestUs })),
+    },
+  ];
+}
+
+const rateCell =
+  (pick: (r: GatewayResult) => HttpTargetFigures) =>
+  (outcome: Outcome | undefined): Cell =>
+    gatewayCell(outcome, (r) => ({ text: formatCount(pick(r).requestsPerSec), value: pick(r).requestsPerSec }));
+
+const latencyPairCell =
+  (pick: (r: GatewayResult) => HttpTargetFigures) =>
+  (outcome: Outcome | undefined): Cell =>
+    gatewayCell(outcome, (r) => {
+      const { p50Ms, p99Ms } = pick(r).latency;
+      return { text: `${formatMs(p50Ms)} / ${formatMs(p99Ms)}`, value: p50Ms };
+    });
+
+/** A cell of a gateway result, marked ✗ (and left out of ratios) when the run found problems. */
+function gatewayCell(outcome: Outcome | undefined, pick: (r: GatewayResult) => Cell): Cell {
+  const r = outcome?.ok === true && outcome.result.kind === 'gateway' ? outcome.result : null;
+  if (r === null) return failedCell(outcome);
+  const cell = pick(r);
+  return { text: cell.text + (r.ok ? '' : ' ✗'), value: r.ok ? cell.value : null };
+}
+
+/** The API gateway issue's targets that `scenario` judges, met or missed. */
+function gatewayTargetNotes(scenario: ScenarioReport, name: string, r: GatewayResult): string[] {
+  const { overheadUnderMs, bareShareAtLeast } = scenario.gatewayTargets ?? {};
+  const verdict = (met: boolean): string => (r.ok && met ? 'met' : 'missed');
+  const notes: string[] = [];
+  if (overheadUnderMs !== undefined) {
+    notes.push(`${name}, ${scenario.id}: gateway overhead p50 ${formatMs(r.overheadP50Ms)} ms over a direct Invoke, target under ${overheadUnderMs} ms: ${verdict(r.overheadP50Ms < overheadUnderMs)}`);
+  }
+  if (bareShareAtLeast !== undefined) {
+    notes.push(`${name}, ${scenario.id}: ${(r.bareShare * 100).toFixed(1)} % of the bare fastify route's requests/s, target at least ${bareShareAtLeast * 100} %: ${verdict(r.bareShare >= bareShareAtLeast)}`);
+  }
+  return notes;
+}
+
 /** `p50 / p99` of one of a function result's latencies; the value (for ratios) is the p50. */
 function pairCell(outcome: Outcome | undefined, pick: (r: FunctionResult) => LatencySummary | undefined): Cell {
   const r = functionOf(outcome);
@@ -305,6 +377,7 @@ function notesFor(scenario: ScenarioReport, name: string): string[] {
     const note = targetNote(scenario, name, r);
     if (note !== undefined) notes.push(note);
   }
+  if (r.kind === 'gateway') notes.push(...gatewayTargetNotes(scenario, name, r));
   if (r.kind === 'tls-connect') {
     const what = name === 'forwarder' ? " (Node's tls.createServer answering CONNECT with a canned CONNACK)" : '';
     notes.push(`${name}, ${scenario.id}${what}: ${r.negotiated}`);

@@ -8,12 +8,14 @@ import os from 'node:os';
 import { FUNCTION_BROKER_NAMES, RULES_BROKER_NAMES, SHADOW_BROKER_NAMES, TLS_BROKER_NAMES, type BrokerHandle } from './brokers/index.js';
 import type { BenchOptions } from './cli-args.js';
 import { ensureOpenFileLimit } from './fd-limit.js';
-import type { FunctionLoad, IdleLoad, LoadConfig, ShadowEndpoint, ShadowLoad, ThroughputLoad, TlsConnectLoad } from './load/config.js';
+import type { FunctionLoad, GatewayLoad, IdleLoad, LoadConfig, ShadowEndpoint, ShadowLoad, ThroughputLoad, TlsConnectLoad } from './load/config.js';
 import { Measurer, type KeyFigure, type Outcome } from './measure.js';
 import {
   SCENARIOS,
   type FunctionScenario,
   type FunctionTarget,
+  type GatewayScenario,
+  type GatewayTargets,
   type Scenario,
   type ShadowScenario,
   type ThroughputScenario,
@@ -30,6 +32,8 @@ export interface ScenarioReport {
   rate?: number;
   /** Function scenarios: the issue's target for this scenario's figure. */
   target?: FunctionTarget;
+  /** Gateway scenarios: the API gateway issue's targets. */
+  gatewayTargets?: GatewayTargets;
   outcomes: Record<string, Outcome>;
   /** Brokers in the run that this scenario does not apply to, and why (their cells read —). */
   skipped: Record<string, string>;
@@ -65,6 +69,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
   for (const scenario of SCENARIOS.filter((s) => opts.scenarios.includes(s.id))) {
     const report: ScenarioReport = { id: scenario.id, title: titleOf(scenario, opts), kind: scenario.kind, outcomes: {}, skipped: {} };
     if (scenario.kind === 'function' && scenario.target !== undefined) report.target = scenario.target;
+    if (scenario.kind === 'gateway') report.gatewayTargets = scenario.targets;
     let rate = 0;
     if (scenario.kind === 'latency') {
       const basis = reports.find((r) => r.id === scenario.basis.id);
@@ -86,6 +91,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
         if (scenario.kind === 'tls-connect') return tlsConnectConfig(opts, scenario, broker);
         if (scenario.kind === 'shadow') return shadowConfig(opts, scenario, broker);
         if (scenario.kind === 'function') return functionConfig(opts, scenario, broker);
+        if (scenario.kind === 'gateway') return gatewayConfig(opts, scenario, broker);
         return throughputConfig(opts, scenario.kind === 'latency' ? scenario.basis : scenario, broker, rate);
       };
       const start = scenario.kind === 'tls-connect' ? { tlsClients: scenario.concurrency } : {};
@@ -114,8 +120,9 @@ function skipReason(scenario: Scenario, name: string): string | undefined {
   }
   if (scenario.kind === 'tls-connect' && !TLS_BROKER_NAMES.includes(name)) return 'no TLS setup in the bench';
   if (scenario.kind === 'shadow' && !SHADOW_BROKER_NAMES.includes(name)) return 'no Device Shadow';
-  if (scenario.kind === 'function' && !FUNCTION_BROKER_NAMES.includes(name)) {
-    return name === 'hako-policy' ? "hako's function path again: its MQTT policy does not apply to the signed Lambda API" : 'no Lambda functions';
+  if ((scenario.kind === 'function' || scenario.kind === 'gateway') && !FUNCTION_BROKER_NAMES.includes(name)) {
+    if (name === 'hako-policy') return "hako's function path again: its MQTT policy does not apply to the Lambda API or HTTP APIs";
+    return scenario.kind === 'gateway' ? 'no API gateway' : 'no Lambda functions';
   }
   return undefined;
 }
@@ -207,19 +214,33 @@ export function functionConfig(opts: BenchOptions, s: FunctionScenario, broker: 
   };
 }
 
+export function gatewayConfig(opts: BenchOptions, s: GatewayScenario, broker: BrokerHandle): GatewayLoad {
+  const { http } = broker;
+  if (http === undefined) throw new Error(`${broker.name} was started without an HTTP API port`);
+  return {
+    kind: 'gateway',
+    endpoint: { port: http.port, accessKeyId: http.accessKeyId, secretAccessKey: http.secretAccessKey, region: http.region },
+    brokerPid: broker.pid,
+    connections: s.connections,
+    warmupMs: opts.warmupSeconds * 1000,
+    durationMs: opts.seconds * 1000,
+  };
+}
+
 function shadowEndpoint(opts: BenchOptions, s: ShadowScenario, broker: BrokerHandle): ShadowEndpoint {
   if (s.transport === 'mqtt') return { kind: 'mqtt', port: broker.port, protocol: opts.protocol };
   if (broker.http === undefined) throw new Error(`${broker.name} was started without an HTTP data plane`);
   return { kind: 'http', ...broker.http };
 }
 
-/** What --repeat takes the median of: msg/s, p99 latency, RSS, connections/s, updates/s, invocations/s or p50 latency. */
+/** What --repeat takes the median of: msg/s, p99 latency, RSS, connections/s, updates/s, invocations/s, p50 latency or requests/s. */
 function keyOf(scenario: Scenario): KeyFigure {
   return (r) => {
     if (r.kind === 'idle') return r.rssAfterKiB;
     if (r.kind === 'tls-connect') return r.connectsPerSec;
     if (r.kind === 'shadow') return r.updatesPerSec;
     if (r.kind === 'function') return r.mode === 'throughput' ? r.invocationsPerSec : r.latency.p50Ms;
+    if (r.kind === 'gateway') return r.requestsPerSec;
     return scenario.kind === 'latency' ? r.latency.p99Ms : r.deliveredPerSec;
   };
 }
@@ -266,6 +287,15 @@ export function describeOutcome(outcome: Outcome): string {
     return (
       `${rate}${pair(r.latency)} (${r.latency.count} measured)${init}${anchor}${overhead}, cpu hako ${r.cpu.brokerPct}% (environments ` +
       `${r.cpu.environmentsPct}%) load ${r.cpu.loadPct}% other ${r.cpu.otherPct}% — ${verdict}${samples}`
+    );
+  }
+  if (r.kind === 'gateway') {
+    const verdict = r.ok ? 'ok' : `PROBLEMS: ${r.problems.join('; ')}`;
+    const figures = (f: { requestsPerSec: number; latency: { p50Ms: number; p99Ms: number } }): string => `${f.requestsPerSec} req/s, p50 ${f.latency.p50Ms} ms, p99 ${f.latency.p99Ms} ms`;
+    return (
+      `gateway ${figures(r)}; Invoke ${figures(r.invoke)}; bare route ${figures(r.bare)}; overhead p50 ${r.overheadP50Ms} ms, ` +
+      `${Math.round(r.bareShare * 100)} % of the bare route's req/s, cpu hako ${r.cpu.brokerPct}% (environments ${r.cpu.environmentsPct}%) ` +
+      `load ${r.cpu.loadPct}% other ${r.cpu.otherPct}% — ${verdict}${samples}`
     );
   }
   const verdict = r.ok ? (r.lost > 0 ? `lost ${r.lost}` : 'ok') : `PROBLEMS: ${r.problems.join('; ')}`;

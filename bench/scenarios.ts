@@ -8,7 +8,9 @@
  * a broker sets up per second. The shadow scenarios measure Device Shadow updates per second over MQTT
  * and over the HTTP data plane; only hako has a Device Shadow, so they run only the hako family. The
  * function scenarios measure hako's Lambda-compatible functions (cold start, warm Invoke latency, sync
- * Invokes per second) next to plain-Node anchors: only hako has functions, so they run only `hako`.
+ * Invokes per second) next to plain-Node anchors: only hako has functions, so they run only `hako`. The
+ * gateway scenarios measure requests through an HTTP API to a function (autocannon), next to a bare fastify
+ * route (the limit) and to direct Lambda Invokes of the same function; they too run only `hako`.
  */
 import type { QoS } from './load/packets.js';
 import type { FunctionMode, Topology } from './load/config.js';
@@ -73,9 +75,29 @@ export interface FunctionScenario {
   target?: FunctionTarget;
 }
 
-export type Scenario = ThroughputScenario | LatencyScenario | IdleScenario | TlsConnectScenario | ShadowScenario | FunctionScenario;
+/** The API gateway issue's targets, each judged where it means something (see SCENARIOS). */
+export interface GatewayTargets {
+  /** Gateway p50 − direct Invoke p50 must stay under this. */
+  overheadUnderMs?: number;
+  /** Gateway requests/s must be at least this share of the bare fastify route's. */
+  bareShareAtLeast?: number;
+}
+
+export interface GatewayScenario {
+  kind: 'gateway';
+  id: string;
+  title: string;
+  /** autocannon connections, each with one request in flight. */
+  connections: number;
+  targets: GatewayTargets;
+}
+
+export type Scenario = ThroughputScenario | LatencyScenario | IdleScenario | TlsConnectScenario | ShadowScenario | FunctionScenario | GatewayScenario;
 
 const PAIRS = 4;
+/** From the API gateway issue: overhead under 1 ms p50, at least half the bare route's requests/s. */
+const GATEWAY_OVERHEAD_MS = 1;
+const GATEWAY_BARE_SHARE = 0.5;
 const TLS_SLOTS = 16;
 
 function throughput(qos: QoS, topology: Topology, publishers: number, subscribers: number): ThroughputScenario {
@@ -121,6 +143,10 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   { kind: 'function', id: 'fn-throughput-1', title: 'Lambda sync Invokes, 1 caller', mode: 'throughput', callers: 1 },
   { kind: 'function', id: 'fn-throughput-4', title: 'Lambda sync Invokes, 4 callers', mode: 'throughput', callers: 4 },
+  // One connection: latency without queueing, where a p50 difference is what a request costs more. Ten: the
+  // throughput, where p50s are mostly queueing (connections ÷ rate).
+  { kind: 'gateway', id: 'gateway-1', title: 'HTTP API → function, 1 connection', connections: 1, targets: { overheadUnderMs: GATEWAY_OVERHEAD_MS } },
+  { kind: 'gateway', id: 'gateway-10', title: 'HTTP API → function, 10 connections', connections: 10, targets: { bareShareAtLeast: GATEWAY_BARE_SHARE } },
 ];
 
 export const SCENARIO_IDS = SCENARIOS.map((s) => s.id);

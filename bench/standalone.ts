@@ -1,5 +1,5 @@
 /**
- * @module bench/standalone — what the single-scenario runners (`bench/shadow.ts`, `bench/functions.ts`)
+ * @module bench/standalone — what the single-scenario runners (`bench/shadow.ts`, `bench/functions.ts`, `bench/gateway.ts`)
  * share: run one load against one broker in a forked load generator, print the outcome as `npm run bench`
  * describes it, set a failing exit code when the load failed or found problems, and stop the broker.
  */

@@ -116,7 +116,21 @@ export interface FunctionLoad {
   durationMs: number;
 }
 
-export type LoadConfig = ThroughputLoad | IdleLoad | TlsConnectLoad | ShadowLoad | FunctionLoad;
+/**
+ * Requests through an HTTP API (API Gateway, payload 2.0) to a warm trivial function, driven by autocannon with
+ * `connections` connections; then the same load on a bare fastify route answering the same body in a process of
+ * its own (the limit), and on the function's Lambda Invoke (the same function without the gateway).
+ */
+export interface GatewayLoad {
+  kind: 'gateway';
+  endpoint: FunctionEndpoint;
+  brokerPid: number;
+  connections: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+export type LoadConfig = ThroughputLoad | IdleLoad | TlsConnectLoad | ShadowLoad | FunctionLoad | GatewayLoad;
 
 export interface ThroughputResult {
   kind: 'throughput';
@@ -225,7 +239,36 @@ export interface FunctionResult {
   cpu: ThroughputResult['cpu'] & { environmentsPct: number };
 }
 
-export type LoadResult = ThroughputResult | IdleResult | TlsConnectResult | ShadowResult | FunctionResult;
+/** One target's figures over its window: 2xx answers per second and their latency. */
+export interface HttpTargetFigures {
+  requestsPerSec: number;
+  latency: LatencySummary;
+  /** CPU time of the serving process (tree) per answered request, µs. */
+  cpuPerRequestUs: number;
+}
+
+export interface GatewayResult {
+  kind: 'gateway';
+  connections: number;
+  /** Through the HTTP API: requests per second, latency (request written → response read), as `latency` is everywhere. */
+  requestsPerSec: number;
+  latency: LatencySummary;
+  cpuPerRequestUs: number;
+  /** The same load on a bare fastify route answering the same body: the limit. */
+  bare: HttpTargetFigures;
+  /** The same load as Lambda Invoke requests of the same function (no gateway). */
+  invoke: HttpTargetFigures;
+  /** Gateway p50 − Invoke p50, ms: what the gateway adds to calling the function. */
+  overheadP50Ms: number;
+  /** Gateway requests/s ÷ bare route requests/s. */
+  bareShare: number;
+  ok: boolean;
+  problems: string[];
+  /** The gateway's window: hako with its function environments, the generator, the rest. */
+  cpu: FunctionResult['cpu'];
+}
+
+export type LoadResult = ThroughputResult | IdleResult | TlsConnectResult | ShadowResult | FunctionResult | GatewayResult;
 
 /** Parent → worker. */
 export interface RunMessage {

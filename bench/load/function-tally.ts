@@ -94,7 +94,7 @@ export function cpuSnapshot(brokerPid: number): CpuSnapshot {
 }
 
 /** % of one core between two snapshots; `otherPct` is the machine's busy time outside both trees. */
-function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): FunctionResult['cpu'] {
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): FunctionResult['cpu'] {
   const pct = (ms: number): number => Math.round((ms / (after.at - before.at)) * 1000) / 10;
   const brokerPct = pct(after.brokerTreeMs - before.brokerTreeMs);
   const environmentsPct = Math.max(0, pct(after.brokerTreeMs - after.brokerMs - (before.brokerTreeMs - before.brokerMs)));

@@ -31,9 +31,10 @@ export function trivialFunctionZip(): string {
   return Buffer.from(zipSync({ 'index.mjs': strToU8('export const handler = async (e) => e;\n') })).toString('base64');
 }
 
-export function lambdaSigner(endpoint: FunctionEndpoint): SignatureV4 {
+/** A SigV4 signer with hako's root key for `service` (`lambda`, or `apigateway` for the API Gateway v2 API). */
+export function lambdaSigner(endpoint: FunctionEndpoint, service = 'lambda'): SignatureV4 {
   return new SignatureV4({
-    service: 'lambda',
+    service,
     region: endpoint.region,
     credentials: { accessKeyId: endpoint.accessKeyId, secretAccessKey: endpoint.secretAccessKey },
     sha256: Hash.bind(null, 'sha256'),
@@ -100,8 +101,8 @@ export class SignedConnection {
   }
 }
 
-/** CreateFunction: the trivial handler, `nodejs20.x`, 128 MB, 3 s (Lambda's defaults). */
-export async function createFunction(connection: SignedConnection, functionName: string, zipBase64: string): Promise<void> {
+/** CreateFunction: the trivial handler, `nodejs20.x`, 128 MB, 3 s (Lambda's defaults); resolves to its ARN. */
+export async function createFunction(connection: SignedConnection, functionName: string, zipBase64: string): Promise<string> {
   const body = JSON.stringify({
     FunctionName: functionName,
     Runtime: 'nodejs20.x',
@@ -109,7 +110,9 @@ export async function createFunction(connection: SignedConnection, functionName:
     Handler: 'index.handler',
     Code: { ZipFile: zipBase64 },
   });
-  expectStatus(await connection.request('POST', FUNCTIONS, body), 201, `CreateFunction ${functionName}`);
+  const response = await connection.request('POST', FUNCTIONS, body);
+  expectStatus(response, 201, `CreateFunction ${functionName}`);
+  return (JSON.parse(response.body.toString('utf8')) as { FunctionArn: string }).FunctionArn;
 }
 
 /** UpdateFunctionConfiguration with new environment variables: a new revision, so the next Invoke is cold. */
@@ -142,6 +145,6 @@ export function initDurationMs(response: HttpResponse): number | undefined {
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
-function expectStatus(response: HttpResponse, status: number, what: string): void {
+export function expectStatus(response: HttpResponse, status: number, what: string): void {
   if (response.status !== status) throw new Error(`${what}: HTTP ${response.status} ${response.body.toString('utf8', 0, DETAIL_CHARS)}`);
 }

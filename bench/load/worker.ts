@@ -7,6 +7,7 @@
 import type { LoadResult, RunMessage, WorkerMessage } from './config.js';
 import { runColdStarts } from './function-cold.js';
 import { runInvokes } from './function-invoke.js';
+import { runGateway } from './gateway-run.js';
 import { runIdle } from './idle-run.js';
 import { runShadow } from './shadow-run.js';
 import { runThroughput } from './throughput-run.js';
@@ -32,7 +33,9 @@ process.once('message', (message: RunMessage) => {
             ? config.mode === 'cold'
               ? runColdStarts(config)
               : runInvokes(config)
-            : runThroughput(config);
+            : config.kind === 'gateway'
+              ? runGateway(config)
+              : runThroughput(config);
   run.then(
     (result) => reply({ type: 'result', result }),
     (err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }),

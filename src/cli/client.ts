@@ -1,11 +1,12 @@
 /**
  * @module cli/client — what every client command shares: finding the running hako (`--endpoint`, or
  * `<data-dir>/ports.json`), the credentials (`<data-dir>/credentials` profile `default`, else the standard
- * AWS chain), an `IoTClient` for the IoT APIs, SigV4-signed calls to hako's own `/hako/…` JSON API, and
+ * AWS chain), AWS SDK clients for the IoT, Lambda and API Gateway v2 APIs, SigV4-signed calls to hako's own `/hako/…` JSON API, and
  * turning any failure into one line `<what failed>: <error type>: <message>` plus a hint.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Hash } from '@smithy/hash-node';
@@ -50,6 +51,8 @@ export interface Connection {
   readonly send: IoTClient['send'];
   /** The same for the Lambda API. */
   readonly lambda: LambdaClient['send'];
+  /** The same for the API Gateway v2 API (HTTP APIs). */
+  readonly apigateway: ApiGatewayV2Client['send'];
   /** A SigV4-signed JSON call to hako's own API (`/hako/…`); `operation` names it in errors. */
   hakoApi(operation: string, method: string, apiPath: string, body?: object): Promise<Record<string, unknown>>;
   /** The same call for an answer that is text (CSV, a table): the text as sent, and the answer's headers. */
@@ -136,6 +139,7 @@ export async function withConnection<T>(what: string, flags: ConnectionFlags, bo
   const clientConfig: ClientConfig = { endpoint: url.href.replace(/\/$/, ''), region, maxAttempts: 1, ...(credentials === undefined ? {} : { credentials }) };
   const iot = new IoTClient(clientConfig);
   const lambdaClient = new LambdaClient(clientConfig);
+  const gatewayClient = new ApiGatewayV2Client(clientConfig);
   const context: FailureContext = { what, endpoint: url.origin, credentialsSource: source };
   /** A client's `send`, with a failure turned into a `CliError` naming the operation. */
   const reporting = <S>(client: { send: S }): S =>
@@ -148,6 +152,7 @@ export async function withConnection<T>(what: string, flags: ConnectionFlags, bo
     }) as unknown as S;
   const send = reporting(iot);
   const lambda = reporting(lambdaClient);
+  const apigateway = reporting(gatewayClient);
   const hakoApi = async (operation: string, method: string, apiPath: string, payload?: object): Promise<Record<string, unknown>> => {
     try {
       return await callHakoApi(iot, url, region, method, apiPath, payload);
@@ -169,10 +174,11 @@ export async function withConnection<T>(what: string, flags: ConnectionFlags, bo
     return reporting(client);
   };
   try {
-    return await body({ endpoint: url.origin, region, ports, credentialsSource: source, send, lambda, hakoApi, hakoApiText, sendWith });
+    return await body({ endpoint: url.origin, region, ports, credentialsSource: source, send, lambda, apigateway, hakoApi, hakoApiText, sendWith });
   } finally {
     iot.destroy();
     lambdaClient.destroy();
+    gatewayClient.destroy();
     for (const client of others) client.destroy();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * @module cli — the `hako` command. `hako start` runs the server; `certs`, `policies`, `keys`, `functions`,
- * `rules`, `streams`, `delivery` and `query` (one file each) are thin clients of its HTTP APIs. Failures are
- * one line on stderr and exit code 1; usage errors exit 2.
+ * `rules`, `apis`, `streams`, `delivery` and `query` (one file each) are thin clients of its HTTP APIs.
+ * Failures are one line on stderr and exit code 1; usage errors exit 2.
  */
 import { Command, Option } from 'commander';
 import { configFromEnv, configFromFile, parsePort, resolveConfig, type ConfigLayer } from '../core/config.js';
@@ -16,6 +16,7 @@ import { registerRuleCommands } from './rules.js';
 import { registerStreamCommands } from './streams.js';
 import { registerDeliveryCommands } from './delivery.js';
 import { registerQueryCommand } from './query.js';
+import { registerApiCommands } from './apis.js';
 
 interface StartFlags {
   config?: string;
@@ -107,6 +108,7 @@ export async function runCli(argv: string[]): Promise<number> {
   registerStreamCommands(program);
   registerDeliveryCommands(program);
   registerQueryCommand(program);
+  registerApiCommands(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {
