@@ -31,20 +31,11 @@ import { mapResponseV1, mapResponseV2, type HttpResponse } from './responses.js'
 import { selectStage } from './stages.js';
 import { Throttles } from './throttle.js';
 
-export interface IncomingRequest {
-  apiId: string;
-  method: string;
+/** A request as the HTTP edge hands it over: what `GatewayRequest` will carry, before stage and route are known. */
+export type IncomingRequest = Pick<GatewayRequest, 'method' | 'rawQueryString' | 'headers' | 'body' | 'sourceIp' | 'protocol' | 'domainName' | 'apiId'> & {
   /** The path after the API's base (`/_aws/execute-api/<apiId>`, or all of it on the API's own host); raw, no query. */
   rawPath: string;
-  rawQueryString: string;
-  headers: readonly (readonly [string, string])[];
-  body: Buffer;
-  sourceIp: string;
-  /** e.g. `HTTP/1.1`. */
-  protocol: string;
-  /** The host the client called, as events report it in `domainName`. */
-  domainName: string;
-}
+};
 
 export type InvokeOutcome =
   | { kind: 'answer'; payload: Buffer; functionError: boolean }

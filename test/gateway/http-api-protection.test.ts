@@ -16,12 +16,8 @@ import {
   DeleteAuthorizerCommand,
   ResetAuthorizersCacheCommand,
   UpdateStageCommand,
-  type ApiGatewayV2Client,
 } from '@aws-sdk/client-apigatewayv2';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { apiGatewayClient, call, createFunction, rejectsWithGateway } from '../helpers/apigateway.js';
-import { hakoForFile, type TestHako } from '../helpers/hako.js';
-import { lambdaClient } from '../helpers/lambda.js';
+import { call, gatewayTestbedForFile, rejectsWithGateway } from '../helpers/apigateway.js';
 
 // Counts its calls in module state, so a test can tell a cached answer from a fresh one.
 const SIMPLE_AUTHORIZER = `let calls = 0;
@@ -40,34 +36,26 @@ const POLICY_AUTHORIZER = `export const handler = async (event) => ({
 });`;
 const ECHO = `export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ authorizer: event.requestContext.authorizer ?? null }) });`;
 
-let hako: TestHako;
-let gateway: ApiGatewayV2Client;
-let lambda: LambdaClient;
-const arns: Record<string, string> = {};
+const testbed = gatewayTestbedForFile({ simpleAuth: SIMPLE_AUTHORIZER, policyAuth: POLICY_AUTHORIZER, echo: ECHO });
+const arns = testbed.arns;
 
-hakoForFile(apiGatewayClient, async (started) => {
-  ({ hako, client: gateway } = started);
-  lambda = lambdaClient(hako);
-  for (const [name, source] of Object.entries({ simpleAuth: SIMPLE_AUTHORIZER, policyAuth: POLICY_AUTHORIZER, echo: ECHO })) arns[name] = await createFunction(lambda, name, source);
-});
-
-const port = (): number => hako.ports.http;
+const port = (): number => testbed.hako.ports.http;
 
 /** An API with one integration to `echo`, a `$default` auto-deploying stage, and routes made by `routes`. */
 async function apiWith(routes: (apiId: string, target: string) => Promise<void>, stage: Record<string, unknown> = {}): Promise<{ apiId: string; base: string }> {
-  const api = await gateway.send(new CreateApiCommand({ Name: 'protected', ProtocolType: 'HTTP' }));
+  const api = await testbed.gateway.send(new CreateApiCommand({ Name: 'protected', ProtocolType: 'HTTP' }));
   const apiId = api.ApiId ?? '';
-  const integration = await gateway.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: 'AWS_PROXY', IntegrationUri: arns.echo, PayloadFormatVersion: '2.0' }));
+  const integration = await testbed.gateway.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: 'AWS_PROXY', IntegrationUri: arns.echo, PayloadFormatVersion: '2.0' }));
   await routes(apiId, `integrations/${integration.IntegrationId}`);
-  await gateway.send(new CreateStageCommand({ ApiId: apiId, StageName: '$default', AutoDeploy: true, ...stage }));
+  await testbed.gateway.send(new CreateStageCommand({ ApiId: apiId, StageName: '$default', AutoDeploy: true, ...stage }));
   return { apiId, base: new URL(api.ApiEndpoint ?? '').pathname };
 }
 
 test('a simple-response authorizer (payload 2.0): allowed requests reach the function with its context; denied 403; missing identity 401; Unauthorized 401; a bad answer 500', async () => {
   const { apiId, base } = await apiWith(async (apiId, target) => {
-    const authorizer = await gateway.send(new CreateAuthorizerCommand({ ApiId: apiId, Name: 'token', AuthorizerType: 'REQUEST', AuthorizerUri: arns.simpleAuth, IdentitySource: ['$request.header.Authorization'], AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true }));
-    await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /private', Target: target, AuthorizationType: 'CUSTOM', AuthorizerId: authorizer.AuthorizerId }));
-    await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /public', Target: target }));
+    const authorizer = await testbed.gateway.send(new CreateAuthorizerCommand({ ApiId: apiId, Name: 'token', AuthorizerType: 'REQUEST', AuthorizerUri: arns.simpleAuth, IdentitySource: ['$request.header.Authorization'], AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true }));
+    await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /private', Target: target, AuthorizationType: 'CUSTOM', AuthorizerId: authorizer.AuthorizerId }));
+    await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /public', Target: target }));
   });
   const allowed = await call(port(), 'GET', `${base}/private`, { authorization: 'letmein' });
   assert.equal(allowed.status, 200);
@@ -89,8 +77,8 @@ test('a simple-response authorizer (payload 2.0): allowed requests reach the fun
 
 test('an IAM-policy authorizer (payload 1.0): principalId and context in the event; a cached policy covers only the ARNs it names', async () => {
   const { apiId, base } = await apiWith(async (apiId, target) => {
-    const authorizer = await gateway.send(new CreateAuthorizerCommand({ ApiId: apiId, Name: 'policy', AuthorizerType: 'REQUEST', AuthorizerUri: arns.policyAuth, IdentitySource: ['$request.querystring.token'], AuthorizerPayloadFormatVersion: '1.0', AuthorizerResultTtlInSeconds: 300 }));
-    for (const key of ['GET /docs/{id}', 'POST /docs/{id}']) await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: key, Target: target, AuthorizationType: 'CUSTOM', AuthorizerId: authorizer.AuthorizerId }));
+    const authorizer = await testbed.gateway.send(new CreateAuthorizerCommand({ ApiId: apiId, Name: 'policy', AuthorizerType: 'REQUEST', AuthorizerUri: arns.policyAuth, IdentitySource: ['$request.querystring.token'], AuthorizerPayloadFormatVersion: '1.0', AuthorizerResultTtlInSeconds: 300 }));
+    for (const key of ['GET /docs/{id}', 'POST /docs/{id}']) await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: key, Target: target, AuthorizationType: 'CUSTOM', AuthorizerId: authorizer.AuthorizerId }));
   });
   const read = await call(port(), 'GET', `${base}/docs/1?token=t1`);
   assert.equal(read.status, 200);
@@ -103,8 +91,8 @@ test('an IAM-policy authorizer (payload 1.0): principalId and context in the eve
 
 test('authorizer answers are cached by identity for the TTL, and ResetAuthorizersCache forgets them', async () => {
   const { apiId, base } = await apiWith(async (apiId, target) => {
-    const authorizer = await gateway.send(new CreateAuthorizerCommand({ ApiId: apiId, Name: 'counted', AuthorizerType: 'REQUEST', AuthorizerUri: arns.simpleAuth, IdentitySource: ['$request.header.X-Count'], AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true, AuthorizerResultTtlInSeconds: 3600 }));
-    await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /counted', Target: target, AuthorizationType: 'CUSTOM', AuthorizerId: authorizer.AuthorizerId }));
+    const authorizer = await testbed.gateway.send(new CreateAuthorizerCommand({ ApiId: apiId, Name: 'counted', AuthorizerType: 'REQUEST', AuthorizerUri: arns.simpleAuth, IdentitySource: ['$request.header.X-Count'], AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true, AuthorizerResultTtlInSeconds: 3600 }));
+    await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /counted', Target: target, AuthorizationType: 'CUSTOM', AuthorizerId: authorizer.AuthorizerId }));
   });
   const callsSeen = async (identity: string): Promise<number> => {
     const response = await call(port(), 'GET', `${base}/counted`, { 'x-count': identity });
@@ -115,34 +103,34 @@ test('authorizer answers are cached by identity for the TTL, and ResetAuthorizer
   assert.equal(await callsSeen('a'), first, 'the same identity: the cached answer');
   const other = await callsSeen('b');
   assert.ok(other > first, 'another identity: the authorizer runs');
-  await gateway.send(new ResetAuthorizersCacheCommand({ ApiId: apiId, StageName: '$default' }));
+  await testbed.gateway.send(new ResetAuthorizersCacheCommand({ ApiId: apiId, StageName: '$default' }));
   assert.ok((await callsSeen('a')) > other, 'after ResetAuthorizersCache it runs again');
 });
 
 test('CreateAuthorizer checks its input; an authorizer in use cannot be deleted; CUSTOM needs one', async () => {
-  const api = await gateway.send(new CreateApiCommand({ Name: 'checks', ProtocolType: 'HTTP' }));
+  const api = await testbed.gateway.send(new CreateApiCommand({ Name: 'checks', ProtocolType: 'HTTP' }));
   const apiId = api.ApiId ?? '';
   const base = { ApiId: apiId, Name: 'a', AuthorizerType: 'REQUEST' as const, AuthorizerUri: arns.simpleAuth, IdentitySource: ['$request.header.Authorization'], AuthorizerPayloadFormatVersion: '2.0' };
-  await rejectsWithGateway(gateway.send(new CreateAuthorizerCommand({ ...base, AuthorizerType: 'JWT' })), 'BadRequestException', 400, /JWT authorizers are not available/);
-  await rejectsWithGateway(gateway.send(new CreateAuthorizerCommand({ ...base, IdentitySource: ['Authorization'] })), 'BadRequestException', 400, /identitySource/);
-  await rejectsWithGateway(gateway.send(new CreateAuthorizerCommand({ ...base, AuthorizerPayloadFormatVersion: '1.0', EnableSimpleResponses: true })), 'BadRequestException', 400, /enableSimpleResponses needs/);
-  await rejectsWithGateway(gateway.send(new CreateAuthorizerCommand({ ...base, AuthorizerResultTtlInSeconds: 3601 })), 'BadRequestException', 400);
-  await rejectsWithGateway(gateway.send(new CreateAuthorizerCommand({ ...base, IdentitySource: [], AuthorizerResultTtlInSeconds: 60 })), 'BadRequestException', 400, /identitySource is required when/);
-  await rejectsWithGateway(gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /x', AuthorizationType: 'CUSTOM' })), 'BadRequestException', 400, /needs an authorizerId/);
-  const authorizer = await gateway.send(new CreateAuthorizerCommand(base));
+  await rejectsWithGateway(testbed.gateway.send(new CreateAuthorizerCommand({ ...base, AuthorizerType: 'JWT' })), 'BadRequestException', 400, /JWT authorizers are not available/);
+  await rejectsWithGateway(testbed.gateway.send(new CreateAuthorizerCommand({ ...base, IdentitySource: ['Authorization'] })), 'BadRequestException', 400, /identitySource/);
+  await rejectsWithGateway(testbed.gateway.send(new CreateAuthorizerCommand({ ...base, AuthorizerPayloadFormatVersion: '1.0', EnableSimpleResponses: true })), 'BadRequestException', 400, /enableSimpleResponses needs/);
+  await rejectsWithGateway(testbed.gateway.send(new CreateAuthorizerCommand({ ...base, AuthorizerResultTtlInSeconds: 3601 })), 'BadRequestException', 400);
+  await rejectsWithGateway(testbed.gateway.send(new CreateAuthorizerCommand({ ...base, IdentitySource: [], AuthorizerResultTtlInSeconds: 60 })), 'BadRequestException', 400, /identitySource is required when/);
+  await rejectsWithGateway(testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /x', AuthorizationType: 'CUSTOM' })), 'BadRequestException', 400, /needs an authorizerId/);
+  const authorizer = await testbed.gateway.send(new CreateAuthorizerCommand(base));
   assert.deepEqual({ ...authorizer, $metadata: undefined }, {
     $metadata: undefined, AuthorizerId: authorizer.AuthorizerId, AuthorizerPayloadFormatVersion: '2.0', AuthorizerResultTtlInSeconds: 0, AuthorizerType: 'REQUEST',
     AuthorizerUri: arns.simpleAuth, EnableSimpleResponses: false, IdentitySource: ['$request.header.Authorization'], Name: 'a',
   });
-  await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /x', AuthorizationType: 'CUSTOM', AuthorizerId: authorizer.AuthorizerId }));
-  await rejectsWithGateway(gateway.send(new DeleteAuthorizerCommand({ ApiId: apiId, AuthorizerId: authorizer.AuthorizerId })), 'ConflictException', 409, /GET \/x/);
+  await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /x', AuthorizationType: 'CUSTOM', AuthorizerId: authorizer.AuthorizerId }));
+  await rejectsWithGateway(testbed.gateway.send(new DeleteAuthorizerCommand({ ApiId: apiId, AuthorizerId: authorizer.AuthorizerId })), 'ConflictException', 409, /GET \/x/);
 });
 
 test('route throttling: the burst passes, then 429 with Retry-After; a route\'s own settings beat the stage default', async () => {
   const { base } = await apiWith(
     async (apiId, target) => {
-      await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /limited', Target: target }));
-      await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /roomy', Target: target }));
+      await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /limited', Target: target }));
+      await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /roomy', Target: target }));
     },
     { DefaultRouteSettings: { ThrottlingBurstLimit: 2, ThrottlingRateLimit: 0.01 }, RouteSettings: { 'GET /roomy': { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 100 } } },
   );
@@ -162,14 +150,14 @@ test('route throttling: the burst passes, then 429 with Retry-After; a route\'s 
 test('access logs: one line per request in the stage\'s format, in <data-dir>/logs/api-gateway/<log group>.log; metrics count requests', async () => {
   const destinationArn = 'arn:aws:logs:us-east-1:000000000000:log-group:/aws/apigw/protected';
   const format = '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","route":"$context.routeKey","status":"$context.status","latency":"$context.responseLatency","integrationLatency":"$context.integrationLatency","error":"$context.error.message","ua":"$context.identity.userAgent"}';
-  const { apiId, base } = await apiWith(async (apiId, target) => void (await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /logged', Target: target }))));
-  await rejectsWithGateway(gateway.send(new UpdateStageCommand({ ApiId: apiId, StageName: '$default', AccessLogSettings: { DestinationArn: destinationArn, Format: '$context.status' } })), 'BadRequestException', 400, /must include \$context.requestId/);
-  await rejectsWithGateway(gateway.send(new UpdateStageCommand({ ApiId: apiId, StageName: '$default', AccessLogSettings: { DestinationArn: 'arn:aws:s3:::logs', Format: format } })), 'BadRequestException', 400, /log group ARN/);
-  await gateway.send(new UpdateStageCommand({ ApiId: apiId, StageName: '$default', AccessLogSettings: { DestinationArn: destinationArn, Format: format } }));
+  const { apiId, base } = await apiWith(async (apiId, target) => void (await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /logged', Target: target }))));
+  await rejectsWithGateway(testbed.gateway.send(new UpdateStageCommand({ ApiId: apiId, StageName: '$default', AccessLogSettings: { DestinationArn: destinationArn, Format: '$context.status' } })), 'BadRequestException', 400, /must include \$context.requestId/);
+  await rejectsWithGateway(testbed.gateway.send(new UpdateStageCommand({ ApiId: apiId, StageName: '$default', AccessLogSettings: { DestinationArn: 'arn:aws:s3:::logs', Format: format } })), 'BadRequestException', 400, /log group ARN/);
+  await testbed.gateway.send(new UpdateStageCommand({ ApiId: apiId, StageName: '$default', AccessLogSettings: { DestinationArn: destinationArn, Format: format } }));
   const ok = await call(port(), 'GET', `${base}/logged`, { 'user-agent': 'agent "quoted"' });
   const missing = await call(port(), 'GET', `${base}/nothing-here`);
-  await hako.gateway.accessLogs.drained();
-  const lines = (await readFile(hako.gateway.accessLogs.fileOf(destinationArn), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+  await testbed.hako.gateway.accessLogs.drained();
+  const lines = (await readFile(testbed.hako.gateway.accessLogs.fileOf(destinationArn), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
   assert.equal(lines.length, 2);
   const [first, second] = lines as [Record<string, string>, Record<string, string>];
   assert.equal(first.requestId, ok.headers['apigw-requestid']);
@@ -177,7 +165,7 @@ test('access logs: one line per request in the stage\'s format, in <data-dir>/lo
   assert.deepEqual([first.route, first.status, first.error, first.ua], ['GET /logged', '200', '-', 'agent "quoted"']);
   assert.match(first.integrationLatency ?? '', /^\d+$/);
   assert.deepEqual([second.requestId, second.route, second.status, second.error, second.integrationLatency], [missing.headers['apigw-requestid'], '-', '404', 'no route matches', '-']);
-  assert.ok(hako.gateway.accessLogs.fileOf(destinationArn).endsWith('/logs/api-gateway/aws.apigw.protected.log'));
+  assert.ok(testbed.hako.gateway.accessLogs.fileOf(destinationArn).endsWith('/logs/api-gateway/aws.apigw.protected.log'));
   const metrics = await (await fetch(`http://127.0.0.1:${port()}/metrics`)).text();
   assert.match(metrics, new RegExp(`hako_gateway_requests_total\\{api="${apiId}",stage="\\$default",status_class="2xx"\\} 1`));
   assert.match(metrics, new RegExp(`hako_gateway_requests_total\\{api="${apiId}",stage="\\$default",status_class="4xx"\\} 1`));

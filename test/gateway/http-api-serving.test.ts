@@ -13,12 +13,9 @@ import {
   CreateStageCommand,
   DeleteRouteCommand,
   UpdateApiCommand,
-  type ApiGatewayV2Client,
 } from '@aws-sdk/client-apigatewayv2';
-import { DeleteFunctionCommand, PutFunctionConcurrencyCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { apiGatewayClient, call, createFunction } from '../helpers/apigateway.js';
-import { hakoForFile, type TestHako } from '../helpers/hako.js';
-import { lambdaClient } from '../helpers/lambda.js';
+import { DeleteFunctionCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import { call, gatewayTestbedForFile } from '../helpers/apigateway.js';
 
 const ECHO_V2 = `export const handler = async (event) => ({
   statusCode: 201,
@@ -32,29 +29,20 @@ const FAILING = `export const handler = async () => { throw new Error('ticket st
 const MALFORMED = `export const handler = async () => ({ statusCode: 'teapot', body: 'x' });`;
 const SLOW = `export const handler = async () => { await new Promise((r) => setTimeout(r, 1500)); return { statusCode: 200, body: 'late' }; };`;
 
-let hako: TestHako;
-let gateway: ApiGatewayV2Client;
-let lambda: LambdaClient;
-const arns: Record<string, string> = {};
+const testbed = gatewayTestbedForFile({ echo2: ECHO_V2, echo1: ECHO_V1, simple: SIMPLE, failing: FAILING, malformed: MALFORMED, slow: SLOW, gone: SIMPLE, throttled: SIMPLE });
+const arns = testbed.arns;
 
-hakoForFile(apiGatewayClient, async (started) => {
-  ({ hako, client: gateway } = started);
-  lambda = lambdaClient(hako);
-  const sources = { echo2: ECHO_V2, echo1: ECHO_V1, simple: SIMPLE, failing: FAILING, malformed: MALFORMED, slow: SLOW, gone: SIMPLE, throttled: SIMPLE };
-  for (const [name, source] of Object.entries(sources)) arns[name] = await createFunction(lambda, name, source);
-});
-
-const port = (): number => hako.ports.http;
+const port = (): number => testbed.hako.ports.http;
 const pathOf = (endpoint: string | undefined): string => new URL(endpoint ?? assert.fail('no apiEndpoint')).pathname;
 
 /** A `$default`-stage API made by quick create in front of `functionName`. */
 async function quickApi(functionName: string, routeKey?: string): Promise<{ apiId: string; base: string }> {
-  const api = await gateway.send(new CreateApiCommand({ Name: `${functionName}-api`, ProtocolType: 'HTTP', Target: arns[functionName], ...(routeKey === undefined ? {} : { RouteKey: routeKey }) }));
+  const api = await testbed.gateway.send(new CreateApiCommand({ Name: `${functionName}-api`, ProtocolType: 'HTTP', Target: arns[functionName], ...(routeKey === undefined ? {} : { RouteKey: routeKey }) }));
   return { apiId: api.ApiId ?? assert.fail('no ApiId'), base: pathOf(api.ApiEndpoint) };
 }
 
 test('quick create: CreateApi with Target serves at apiEndpoint; the function gets the payload 2.0 event and its response is mapped back', async () => {
-  const api = await gateway.send(new CreateApiCommand({ Name: 'tickets', ProtocolType: 'HTTP', Target: arns.echo2 }));
+  const api = await testbed.gateway.send(new CreateApiCommand({ Name: 'tickets', ProtocolType: 'HTTP', Target: arns.echo2 }));
   assert.equal(api.$metadata.httpStatusCode, 201);
   assert.match(api.ApiId ?? '', /^[a-z0-9]{10}$/);
   assert.equal(api.ApiEndpoint, `http://127.0.0.1:${port()}/_aws/execute-api/${api.ApiId}`);
@@ -100,13 +88,13 @@ test('a binary request body reaches the function base64-encoded', async () => {
 });
 
 test('routes with path parameters, a greedy route and a named stage whose variables pick the function (payload 1.0)', async () => {
-  const api = await gateway.send(new CreateApiCommand({ Name: 'items', ProtocolType: 'HTTP' }));
+  const api = await testbed.gateway.send(new CreateApiCommand({ Name: 'items', ProtocolType: 'HTTP' }));
   const apiId = api.ApiId ?? '';
-  const integration = await gateway.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: 'AWS_PROXY', IntegrationUri: 'arn:aws:lambda:us-east-1:000000000000:function:${stageVariables.fn}', PayloadFormatVersion: '1.0' }));
+  const integration = await testbed.gateway.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: 'AWS_PROXY', IntegrationUri: 'arn:aws:lambda:us-east-1:000000000000:function:${stageVariables.fn}', PayloadFormatVersion: '1.0' }));
   const target = `integrations/${integration.IntegrationId}`;
-  await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /items/{id}', Target: target }));
-  await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'ANY /files/{proxy+}', Target: target }));
-  const stage = await gateway.send(new CreateStageCommand({ ApiId: apiId, StageName: 'prod', AutoDeploy: true, StageVariables: { fn: 'echo1', colour: 'blue' } }));
+  await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /items/{id}', Target: target }));
+  await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'ANY /files/{proxy+}', Target: target }));
+  const stage = await testbed.gateway.send(new CreateStageCommand({ ApiId: apiId, StageName: 'prod', AutoDeploy: true, StageVariables: { fn: 'echo1', colour: 'blue' } }));
   assert.match(stage.DeploymentId ?? '', /^[a-z0-9]{6}$/, 'an auto-deploying stage is deployed at once');
   const base = pathOf(api.ApiEndpoint);
 
@@ -139,16 +127,16 @@ test('routes with path parameters, a greedy route and a named stage whose variab
 
 test('a stage without autoDeploy serves its deployment: nothing before CreateDeployment, the old routes until the next one', async () => {
   const { apiId, base } = await quickApi('simple', 'GET /v1');
-  const api = await gateway.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: 'AWS_PROXY', IntegrationUri: arns.simple, PayloadFormatVersion: '2.0' }));
-  await gateway.send(new CreateStageCommand({ ApiId: apiId, StageName: 'live' }));
+  const api = await testbed.gateway.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: 'AWS_PROXY', IntegrationUri: arns.simple, PayloadFormatVersion: '2.0' }));
+  await testbed.gateway.send(new CreateStageCommand({ ApiId: apiId, StageName: 'live' }));
   assert.equal((await call(port(), 'GET', `${base}/live/v1`)).status, 404, 'never deployed');
-  const deployment = await gateway.send(new CreateDeploymentCommand({ ApiId: apiId, StageName: 'live', Description: 'first' }));
+  const deployment = await testbed.gateway.send(new CreateDeploymentCommand({ ApiId: apiId, StageName: 'live', Description: 'first' }));
   assert.equal(deployment.DeploymentStatus, 'DEPLOYED');
   assert.equal((await call(port(), 'GET', `${base}/live/v1`)).status, 200);
-  await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /v2', Target: `integrations/${api.IntegrationId}` }));
+  await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: 'GET /v2', Target: `integrations/${api.IntegrationId}` }));
   assert.equal((await call(port(), 'GET', `${base}/v2`)).status, 200, 'the auto-deploying $default stage has the new route');
   assert.equal((await call(port(), 'GET', `${base}/live/v2`)).status, 404, 'the live stage still serves its deployment');
-  await gateway.send(new CreateDeploymentCommand({ ApiId: apiId, StageName: 'live' }));
+  await testbed.gateway.send(new CreateDeploymentCommand({ ApiId: apiId, StageName: 'live' }));
   assert.equal((await call(port(), 'GET', `${base}/live/v2`)).status, 200);
 });
 
@@ -163,18 +151,18 @@ test('the gateway answers for the integration: function error 500, malformed res
   };
   await expectAnswer('failing', 500, '{"message":"Internal Server Error"}');
   await expectAnswer('malformed', 500, '{"message":"Internal Server Error"}');
-  await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'throttled', ReservedConcurrentExecutions: 0 }));
+  await testbed.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'throttled', ReservedConcurrentExecutions: 0 }));
   await expectAnswer('throttled', 429, '{"message":"Too Many Requests"}');
   const gone = await quickApi('gone');
-  await lambda.send(new DeleteFunctionCommand({ FunctionName: 'gone' }));
+  await testbed.lambda.send(new DeleteFunctionCommand({ FunctionName: 'gone' }));
   const missing = await call(port(), 'GET', `${gone.base}/x`);
   assert.equal(missing.status, 500);
 
-  const api = await gateway.send(new CreateApiCommand({ Name: 'slow', ProtocolType: 'HTTP' }));
+  const api = await testbed.gateway.send(new CreateApiCommand({ Name: 'slow', ProtocolType: 'HTTP' }));
   const apiId = api.ApiId ?? '';
-  const integration = await gateway.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: 'AWS_PROXY', IntegrationUri: arns.slow, PayloadFormatVersion: '2.0', TimeoutInMillis: 200 }));
-  await gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: '$default', Target: `integrations/${integration.IntegrationId}` }));
-  await gateway.send(new CreateStageCommand({ ApiId: apiId, StageName: '$default', AutoDeploy: true }));
+  const integration = await testbed.gateway.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: 'AWS_PROXY', IntegrationUri: arns.slow, PayloadFormatVersion: '2.0', TimeoutInMillis: 200 }));
+  await testbed.gateway.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: '$default', Target: `integrations/${integration.IntegrationId}` }));
+  await testbed.gateway.send(new CreateStageCommand({ ApiId: apiId, StageName: '$default', AutoDeploy: true }));
   const started = Date.now();
   const late = await call(port(), 'GET', `${pathOf(api.ApiEndpoint)}/x`);
   assert.equal(late.status, 503);
@@ -214,7 +202,7 @@ test('an API is also served by Host: <apiId>.execute-api.localhost, as AWS addre
 
 test('CORS: the gateway answers preflights itself and its headers replace the function\'s', async () => {
   const { apiId, base } = await quickApi('echo2');
-  await gateway.send(new UpdateApiCommand({ ApiId: apiId, CorsConfiguration: { AllowOrigins: ['https://app.example'], AllowMethods: ['GET', 'POST'], AllowHeaders: ['content-type', 'x-api-key'], ExposeHeaders: ['x-handled-by'], MaxAge: 600, AllowCredentials: true } }));
+  await testbed.gateway.send(new UpdateApiCommand({ ApiId: apiId, CorsConfiguration: { AllowOrigins: ['https://app.example'], AllowMethods: ['GET', 'POST'], AllowHeaders: ['content-type', 'x-api-key'], ExposeHeaders: ['x-handled-by'], MaxAge: 600, AllowCredentials: true } }));
   const preflight = await call(port(), 'OPTIONS', `${base}/tickets`, { origin: 'https://app.example', 'access-control-request-method': 'POST' });
   assert.equal(preflight.status, 204);
   assert.equal(preflight.headers['access-control-allow-origin'], 'https://app.example');
@@ -232,11 +220,11 @@ test('CORS: the gateway answers preflights itself and its headers replace the fu
 });
 
 test('deleting a route stops serving it on the auto-deploying stage', async () => {
-  const api = await gateway.send(new CreateApiCommand({ Name: 'gone-route', ProtocolType: 'HTTP', Target: arns.simple, RouteKey: 'GET /a' }));
+  const api = await testbed.gateway.send(new CreateApiCommand({ Name: 'gone-route', ProtocolType: 'HTTP', Target: arns.simple, RouteKey: 'GET /a' }));
   const base = pathOf(api.ApiEndpoint);
   assert.equal((await call(port(), 'GET', `${base}/a`)).status, 200);
   const { GetRoutesCommand } = await import('@aws-sdk/client-apigatewayv2');
-  const routes = await gateway.send(new GetRoutesCommand({ ApiId: api.ApiId }));
-  await gateway.send(new DeleteRouteCommand({ ApiId: api.ApiId, RouteId: routes.Items?.[0]?.RouteId }));
+  const routes = await testbed.gateway.send(new GetRoutesCommand({ ApiId: api.ApiId }));
+  await testbed.gateway.send(new DeleteRouteCommand({ ApiId: api.ApiId, RouteId: routes.Items?.[0]?.RouteId }));
   assert.equal((await call(port(), 'GET', `${base}/a`)).status, 404);
 });

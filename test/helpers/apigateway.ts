@@ -8,8 +8,9 @@ import * as apigw from '@aws-sdk/client-apigatewayv2';
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CreateFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { rootCredentials, type HakoLike } from './aws.js';
+import { hakoForFile, type TestHako } from './hako.js';
 import { rejection, type AwsErrorShape } from './iot-api.js';
-import { ROLE, zipOf } from './lambda.js';
+import { lambdaClient, ROLE, zipOf } from './lambda.js';
 
 export function apiGatewayClient(hako: HakoLike): ApiGatewayV2Client {
   return new ApiGatewayV2Client({ endpoint: `http://127.0.0.1:${hako.ports.http}`, region: 'us-east-1', credentials: rootCredentials(hako.dataDir), maxAttempts: 1 });
@@ -55,4 +56,24 @@ export function call(port: number, method: string, path: string, headers: Record
     request.on('error', reject);
     request.end(body);
   });
+}
+
+export interface GatewayTestbed {
+  hako: TestHako;
+  gateway: ApiGatewayV2Client;
+  lambda: LambdaClient;
+  /** Function ARNs by name. */
+  arns: Record<string, string>;
+}
+
+/** Starts a hako for this test file with API Gateway and Lambda clients and the functions `sources` (name → index.mjs). */
+export function gatewayTestbedForFile(sources: Record<string, string>): GatewayTestbed {
+  const testbed = { arns: {} } as GatewayTestbed;
+  hakoForFile(apiGatewayClient, async ({ hako, client }) => {
+    testbed.hako = hako;
+    testbed.gateway = client;
+    testbed.lambda = lambdaClient(hako);
+    for (const [name, source] of Object.entries(sources)) testbed.arns[name] = await createFunction(testbed.lambda, name, source);
+  });
+  return testbed;
 }
