@@ -11,7 +11,7 @@ import { runLoad } from './load/fork-load.js';
 
 /**
  * One cell of the report. With --repeat, `samples` lists every successful measurement's key figure
- * (msg/s, p99 ms, RSS KiB, connections/s, updates/s, invocations/s, p50 ms or requests/s) and `result` is the median one.
+ * (msg/s, p99 ms, RSS KiB, connections/s, updates/s, invocations/s, p50 ms, requests/s or acknowledged records/s) and `result` is the median one.
  */
 export type Outcome = { ok: true; result: LoadResult; samples: number[] } | { ok: false; error: string };
 
@@ -27,6 +27,8 @@ const IDLE_BUDGET_MS = 180_000;
 const COLD_START_BUDGET_MS = 3000;
 /** The gateway scenarios load three targets in turn, each for a warm-up and a window. */
 const GATEWAY_TARGETS = 3;
+/** The Firehose scenarios wait for delivery after the warm-up and after the window (up to a minute each), then write the plain file. */
+const FIREHOSE_DELIVERY_MS = 2 * 60_000;
 
 export class Measurer {
   /** Broker name → "name version", filled in as brokers start. */
@@ -74,7 +76,9 @@ export class Measurer {
             ? LOAD_MARGIN_MS + config.coldStarts * COLD_START_BUDGET_MS
             : config.kind === 'gateway'
               ? LOAD_MARGIN_MS + GATEWAY_TARGETS * this.loadMs
-              : LOAD_MARGIN_MS + this.loadMs;
+              : config.kind === 'firehose'
+                ? LOAD_MARGIN_MS + FIREHOSE_DELIVERY_MS + this.loadMs
+                : LOAD_MARGIN_MS + this.loadMs;
       const result = await runLoad(config, budget);
       const problems = (await broker.check?.(result)) ?? [];
       if (problems.length > 0) {

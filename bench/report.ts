@@ -2,7 +2,7 @@
  * @module bench/report — renders a BenchReport as one side-by-side markdown table, a CPU table and
  * notes, or as JSON.
  */
-import type { FunctionResult, GatewayResult, HttpTargetFigures, IdleResult, LoadResult, ShadowResult, ThroughputResult } from './load/config.js';
+import type { FirehoseResult, FunctionResult, GatewayResult, HttpTargetFigures, IdleResult, LoadResult, RecordRate, ShadowResult, StreamFunctionResult, ThroughputResult } from './load/config.js';
 import type { LatencySummary } from './load/histogram.js';
 import type { BenchReport, Outcome, ScenarioReport } from './runner.js';
 import { SCENARIOS, type FunctionScenario } from './scenarios.js';
@@ -63,6 +63,10 @@ export function renderMarkdown(report: BenchReport): string {
     if (report.scenarios.some((s) => s.kind === 'gateway')) {
       out.push("In the gateway-* rows: the gateway phase's window, hako with its function environments; the load generator is autocannon.");
     }
+    if (report.scenarios.some((s) => s.kind === 'firehose')) {
+      out.push("In the firehose-* rows: the window while sending (not the delivery tail), hako with DuckDB's threads.");
+    }
+    if (report.scenarios.some((s) => s.kind === 'stream-function')) out.push('In the stream-to-function row the broker is hako with its function environment.');
     out.push('');
     out.push(...cpu);
   }
@@ -112,6 +116,8 @@ function rowsFor(scenario: ScenarioReport): Row[] {
   }
   if (scenario.kind === 'function') return functionRows(scenario);
   if (scenario.kind === 'gateway') return gatewayRows(scenario);
+  if (scenario.kind === 'firehose') return firehoseRows(scenario);
+  if (scenario.kind === 'stream-function') return streamFunctionRows(scenario);
   const connections = Object.values(scenario.outcomes).flatMap((o) =>
     o.ok && o.result.kind === 'idle' ? [o.result.connections] : [],
   )[0];
@@ -280,6 +286,77 @@ function gatewayTargetNotes(scenario: ScenarioReport, name: string, r: GatewayRe
   return notes;
 }
 
+/**
+ * A Firehose scenario's rows: what hako acknowledged and delivered, the limit (a plain write stream of the same
+ * bytes, in the generator), and the ratio the streams issue's target is about.
+ */
+function firehoseRows(scenario: ScenarioReport): Row[] {
+  const { title } = scenario;
+  const atLeast = scenario.firehoseTargets?.recordsPerSecAtLeast;
+  const atMost = scenario.firehoseTargets?.plainRatioAtMost;
+  const rate = (pick: (r: FirehoseResult) => RecordRate) => (o: Outcome | undefined): Cell =>
+    firehoseCell(o, (r) => ({ text: `${formatCount(pick(r).recordsPerSec)} (${pick(r).mbPerSec.toFixed(1)} MB/s)`, value: pick(r).recordsPerSec }));
+  return [
+    { label: `${title}: acknowledged, records/s (MB/s)${atLeast === undefined ? '' : `; target ≥ ${formatCount(atLeast)}`}`, cell: rate((r) => r.acked) },
+    { label: `${title}: delivered, window start → every record in the folder, records/s (MB/s)`, cell: rate((r) => r.delivered) },
+    {
+      label: `${title}: delivery tail, last answer → every record in the folder (ms); objects written`,
+      cell: (o) => firehoseCell(o, (r) => ({ text: `${r.deliveryTailMs} ms; ${r.objects}`, value: r.deliveryTailMs })),
+    },
+    {
+      label: `${title}: PutRecordBatch call, p50 / p99 (ms)`,
+      cell: (o) => firehoseCell(o, (r) => ({ text: `${formatMs(r.latency.p50Ms)} / ${formatMs(r.latency.p99Ms)}`, value: r.latency.p50Ms })),
+    },
+    { label: `${title}: limit, plain Node write stream of the same bytes${scenario.id === 'firehose-gzip' ? ' through zlib' : ''}, records/s (MB/s)`, cell: rate((r) => r.plain) },
+    {
+      label: `${title}: plain write ÷ hako acknowledged${atMost === undefined ? '' : ` (target ≤ ${atMost}×)`}`,
+      cell: (o) => firehoseCell(o, (r) => ({ text: `${r.plainRatio.toFixed(2)}×`, value: r.plainRatio })),
+    },
+    {
+      label: `${title}: hako CPU per record, ingest and delivery (µs)`,
+      cell: (o) => firehoseCell(o, (r) => ({ text: r.cpuPerRecordUs.toFixed(2), value: r.cpuPerRecordUs })),
+    },
+  ];
+}
+
+/** A cell of a Firehose result, marked ✗ (and left out of ratios) when the run found problems. */
+function firehoseCell(outcome: Outcome | undefined, pick: (r: FirehoseResult) => Cell): Cell {
+  const r = outcome?.ok === true && outcome.result.kind === 'firehose' ? outcome.result : null;
+  if (r === null) return failedCell(outcome);
+  const cell = pick(r);
+  return { text: cell.text + (r.ok ? '' : ' ✗'), value: r.ok ? cell.value : null };
+}
+
+/** The streams issue's ingest targets, met or missed. */
+function firehoseTargetNotes(scenario: ScenarioReport, name: string, r: FirehoseResult): string[] {
+  const { recordsPerSecAtLeast, plainRatioAtMost } = scenario.firehoseTargets ?? {};
+  const verdict = (met: boolean): string => (r.ok && met ? 'met' : 'missed');
+  const notes: string[] = [];
+  if (recordsPerSecAtLeast !== undefined) {
+    notes.push(`${name}, ${scenario.id}: ${formatCount(r.acked.recordsPerSec)} records/s acknowledged, target at least ${formatCount(recordsPerSecAtLeast)}: ${verdict(r.acked.recordsPerSec >= recordsPerSecAtLeast)}`);
+  }
+  if (plainRatioAtMost !== undefined) {
+    notes.push(`${name}, ${scenario.id}: the plain write stream wrote the same bytes ${r.plainRatio.toFixed(2)}× as fast as hako acknowledged them, target at most ${plainRatioAtMost}×: ${verdict(r.plainRatio <= plainRatioAtMost)}`);
+  }
+  return notes;
+}
+
+/** The stream-to-function scenario's rows: the latency to the function, and PutRecord's own for reference. */
+function streamFunctionRows(scenario: ScenarioReport): Row[] {
+  const { title } = scenario;
+  const pair = (pick: (r: StreamFunctionResult) => LatencySummary) => (outcome: Outcome | undefined): Cell => {
+    const r = outcome?.ok === true && outcome.result.kind === 'stream-function' ? outcome.result : null;
+    if (r === null) return failedCell(outcome);
+    const latency = pick(r);
+    if (latency.count === 0) return { text: r.ok ? '—' : '— ✗', value: null };
+    return { text: `${formatMs(latency.p50Ms)} / ${formatMs(latency.p99Ms)}${r.ok ? '' : ' ✗'}`, value: r.ok ? latency.p50Ms : null };
+  };
+  return [
+    { label: `${title}: PutRecord sent → function ran, p50 / p99 (ms)`, cell: pair((r) => r.latency) },
+    { label: `${title}: reference, PutRecord sent → its answer, p50 / p99 (ms)`, cell: pair((r) => r.putLatency) },
+  ];
+}
+
 /** `p50 / p99` of one of a function result's latencies; the value (for ratios) is the p50. */
 function pairCell(outcome: Outcome | undefined, pick: (r: FunctionResult) => LatencySummary | undefined): Cell {
   const r = functionOf(outcome);
@@ -378,6 +455,7 @@ function notesFor(scenario: ScenarioReport, name: string): string[] {
     if (note !== undefined) notes.push(note);
   }
   if (r.kind === 'gateway') notes.push(...gatewayTargetNotes(scenario, name, r));
+  if (r.kind === 'firehose') notes.push(...firehoseTargetNotes(scenario, name, r));
   if (r.kind === 'tls-connect') {
     const what = name === 'forwarder' ? " (Node's tls.createServer answering CONNECT with a canned CONNACK)" : '';
     notes.push(`${name}, ${scenario.id}${what}: ${r.negotiated}`);

@@ -5,19 +5,22 @@
  * process (bench/measure.ts), so no run inherits another's heap, queues or sockets.
  */
 import os from 'node:os';
-import { FUNCTION_BROKER_NAMES, RULES_BROKER_NAMES, SHADOW_BROKER_NAMES, TLS_BROKER_NAMES, type BrokerHandle } from './brokers/index.js';
+import { FUNCTION_BROKER_NAMES, RULES_BROKER_NAMES, SHADOW_BROKER_NAMES, STREAM_BROKER_NAMES, TLS_BROKER_NAMES, type BrokerHandle } from './brokers/index.js';
 import type { BenchOptions } from './cli-args.js';
 import { ensureOpenFileLimit } from './fd-limit.js';
-import type { FunctionLoad, GatewayLoad, IdleLoad, LoadConfig, ShadowEndpoint, ShadowLoad, ThroughputLoad, TlsConnectLoad } from './load/config.js';
+import type { FirehoseLoad, FunctionEndpoint, FunctionLoad, GatewayLoad, IdleLoad, LoadConfig, ShadowEndpoint, ShadowLoad, StreamFunctionLoad, ThroughputLoad, TlsConnectLoad } from './load/config.js';
 import { Measurer, type KeyFigure, type Outcome } from './measure.js';
 import {
   SCENARIOS,
+  type FirehoseScenario,
+  type FirehoseTargets,
   type FunctionScenario,
   type FunctionTarget,
   type GatewayScenario,
   type GatewayTargets,
   type Scenario,
   type ShadowScenario,
+  type StreamFunctionScenario,
   type ThroughputScenario,
   type TlsConnectScenario,
 } from './scenarios.js';
@@ -34,6 +37,8 @@ export interface ScenarioReport {
   target?: FunctionTarget;
   /** Gateway scenarios: the API gateway issue's targets. */
   gatewayTargets?: GatewayTargets;
+  /** Firehose scenarios: the streams issue's ingest targets. */
+  firehoseTargets?: FirehoseTargets;
   outcomes: Record<string, Outcome>;
   /** Brokers in the run that this scenario does not apply to, and why (their cells read —). */
   skipped: Record<string, string>;
@@ -70,6 +75,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     const report: ScenarioReport = { id: scenario.id, title: titleOf(scenario, opts), kind: scenario.kind, outcomes: {}, skipped: {} };
     if (scenario.kind === 'function' && scenario.target !== undefined) report.target = scenario.target;
     if (scenario.kind === 'gateway') report.gatewayTargets = scenario.targets;
+    if (scenario.kind === 'firehose') report.firehoseTargets = scenario.targets;
     let rate = 0;
     if (scenario.kind === 'latency') {
       const basis = reports.find((r) => r.id === scenario.basis.id);
@@ -92,6 +98,8 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
         if (scenario.kind === 'shadow') return shadowConfig(opts, scenario, broker);
         if (scenario.kind === 'function') return functionConfig(opts, scenario, broker);
         if (scenario.kind === 'gateway') return gatewayConfig(opts, scenario, broker);
+        if (scenario.kind === 'firehose') return firehoseConfig(opts, scenario, broker);
+        if (scenario.kind === 'stream-function') return streamFunctionConfig(opts, scenario, broker);
         return throughputConfig(opts, scenario.kind === 'latency' ? scenario.basis : scenario, broker, rate);
       };
       const start = scenario.kind === 'tls-connect' ? { tlsClients: scenario.concurrency } : {};
@@ -123,6 +131,10 @@ function skipReason(scenario: Scenario, name: string): string | undefined {
   if ((scenario.kind === 'function' || scenario.kind === 'gateway') && !FUNCTION_BROKER_NAMES.includes(name)) {
     if (name === 'hako-policy') return "hako's function path again: its MQTT policy does not apply to the Lambda API or HTTP APIs";
     return scenario.kind === 'gateway' ? 'no API gateway' : 'no Lambda functions';
+  }
+  if ((scenario.kind === 'firehose' || scenario.kind === 'stream-function') && !STREAM_BROKER_NAMES.includes(name)) {
+    if (name === 'hako-policy') return "hako's streams again: its MQTT policy does not apply to the Firehose, Kinesis or Lambda APIs";
+    return scenario.kind === 'firehose' ? 'no Firehose delivery streams' : 'no Kinesis streams or event source mappings';
   }
   return undefined;
 }
@@ -227,13 +239,38 @@ export function gatewayConfig(opts: BenchOptions, s: GatewayScenario, broker: Br
   };
 }
 
+export function firehoseConfig(opts: BenchOptions, s: FirehoseScenario, broker: BrokerHandle): FirehoseLoad {
+  return {
+    kind: 'firehose',
+    endpoint: endpointOf(broker),
+    brokerPid: broker.pid,
+    format: s.format,
+    callers: s.callers,
+    warmupMs: opts.warmupSeconds * 1000,
+    durationMs: opts.seconds * 1000,
+  };
+}
+
+export function streamFunctionConfig(opts: BenchOptions, s: StreamFunctionScenario, broker: BrokerHandle): StreamFunctionLoad {
+  return { kind: 'stream-function', endpoint: endpointOf(broker), brokerPid: broker.pid, rate: s.rate, warmupMs: opts.warmupSeconds * 1000, durationMs: opts.seconds * 1000 };
+}
+
+function endpointOf(broker: BrokerHandle): FunctionEndpoint {
+  const { http } = broker;
+  if (http === undefined) throw new Error(`${broker.name} was started without an HTTP API port`);
+  return { port: http.port, accessKeyId: http.accessKeyId, secretAccessKey: http.secretAccessKey, region: http.region };
+}
+
 function shadowEndpoint(opts: BenchOptions, s: ShadowScenario, broker: BrokerHandle): ShadowEndpoint {
   if (s.transport === 'mqtt') return { kind: 'mqtt', port: broker.port, protocol: opts.protocol };
   if (broker.http === undefined) throw new Error(`${broker.name} was started without an HTTP data plane`);
   return { kind: 'http', ...broker.http };
 }
 
-/** What --repeat takes the median of: msg/s, p99 latency, RSS, connections/s, updates/s, invocations/s, p50 latency or requests/s. */
+/**
+ * What --repeat takes the median of: msg/s, p99 latency, RSS, connections/s, updates/s, invocations/s, p50 latency,
+ * requests/s, acknowledged records/s (Firehose) or p50 PutRecord → function latency.
+ */
 function keyOf(scenario: Scenario): KeyFigure {
   return (r) => {
     if (r.kind === 'idle') return r.rssAfterKiB;
@@ -241,6 +278,8 @@ function keyOf(scenario: Scenario): KeyFigure {
     if (r.kind === 'shadow') return r.updatesPerSec;
     if (r.kind === 'function') return r.mode === 'throughput' ? r.invocationsPerSec : r.latency.p50Ms;
     if (r.kind === 'gateway') return r.requestsPerSec;
+    if (r.kind === 'firehose') return r.acked.recordsPerSec;
+    if (r.kind === 'stream-function') return r.latency.p50Ms;
     return scenario.kind === 'latency' ? r.latency.p99Ms : r.deliveredPerSec;
   };
 }
@@ -296,6 +335,23 @@ export function describeOutcome(outcome: Outcome): string {
       `gateway ${figures(r)}; Invoke ${figures(r.invoke)}; bare route ${figures(r.bare)}; overhead p50 ${r.overheadP50Ms} ms, ` +
       `${Math.round(r.bareShare * 100)} % of the bare route's req/s, cpu hako ${r.cpu.brokerPct}% (environments ${r.cpu.environmentsPct}%) ` +
       `load ${r.cpu.loadPct}% other ${r.cpu.otherPct}% — ${verdict}${samples}`
+    );
+  }
+  if (r.kind === 'firehose') {
+    const verdict = r.ok ? 'ok' : `PROBLEMS: ${r.problems.join('; ')}`;
+    const rate = (x: { recordsPerSec: number; mbPerSec: number }): string => `${x.recordsPerSec} records/s (${x.mbPerSec} MB/s)`;
+    return (
+      `acked ${rate(r.acked)}, delivered ${rate(r.delivered)} (tail ${r.deliveryTailMs} ms, ${r.objects} objects), call p50 ${r.latency.p50Ms} ms ` +
+      `p99 ${r.latency.p99Ms} ms; plain write ${rate(r.plain)}, ${r.plainRatio}× hako; hako CPU ${r.cpuPerRecordUs} µs/record, cpu hako ` +
+      `${r.cpu.brokerPct}% load ${r.cpu.loadPct}% other ${r.cpu.otherPct}% — ${verdict}${samples}`
+    );
+  }
+  if (r.kind === 'stream-function') {
+    const verdict = r.ok ? 'ok' : `PROBLEMS: ${r.problems.join('; ')}`;
+    return (
+      `${r.rate} records/s, PutRecord → function ran p50 ${r.latency.p50Ms} ms, p99 ${r.latency.p99Ms} ms (${r.latency.count} measured); ` +
+      `PutRecord answer p50 ${r.putLatency.p50Ms} ms, p99 ${r.putLatency.p99Ms} ms; cpu hako ${r.cpu.brokerPct}% (environment ` +
+      `${r.cpu.environmentsPct}%) load ${r.cpu.loadPct}% other ${r.cpu.otherPct}% — ${verdict}${samples}`
     );
   }
   const verdict = r.ok ? (r.lost > 0 ? `lost ${r.lost}` : 'ok') : `PROBLEMS: ${r.problems.join('; ')}`;

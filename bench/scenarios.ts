@@ -10,10 +10,13 @@
  * function scenarios measure hako's Lambda-compatible functions (cold start, warm Invoke latency, sync
  * Invokes per second) next to plain-Node anchors: only hako has functions, so they run only `hako`. The
  * gateway scenarios measure requests through an HTTP API to a function (autocannon), next to a bare fastify
- * route (the limit) and to direct Lambda Invokes of the same function; they too run only `hako`.
+ * route (the limit) and to direct Lambda Invokes of the same function; they too run only `hako`. The Firehose
+ * scenarios measure PutRecordBatch ingest into a delivery stream writing NDJSON, gzip or Parquet into a bucket
+ * folder, next to a plain Node write stream of the same bytes (the limit); the stream-to-function scenario the
+ * latency from a Kinesis PutRecord to an event source mapping's function having run. Only `hako`.
  */
 import type { QoS } from './load/packets.js';
-import type { FunctionMode, Topology } from './load/config.js';
+import type { FirehoseFormat, FunctionMode, Topology } from './load/config.js';
 
 export interface ThroughputScenario {
   kind: 'throughput';
@@ -92,13 +95,49 @@ export interface GatewayScenario {
   targets: GatewayTargets;
 }
 
-export type Scenario = ThroughputScenario | LatencyScenario | IdleScenario | TlsConnectScenario | ShadowScenario | FunctionScenario | GatewayScenario;
+/** The streams issue's ingest targets: records/s acknowledged, and how far below the plain write it may be. */
+export interface FirehoseTargets {
+  /** Acknowledged records/s must be at least this. */
+  recordsPerSecAtLeast: number;
+  /** The plain write's records/s ÷ hako's acknowledged records/s must be at most this. */
+  plainRatioAtMost: number;
+}
+
+export interface FirehoseScenario {
+  kind: 'firehose';
+  id: string;
+  title: string;
+  format: FirehoseFormat;
+  /** Connections, each with one PutRecordBatch of 500 records in flight. */
+  callers: number;
+  targets: FirehoseTargets;
+}
+
+export interface StreamFunctionScenario {
+  kind: 'stream-function';
+  id: string;
+  title: string;
+  /** PutRecord calls per second. */
+  rate: number;
+}
+
+export type Scenario = ThroughputScenario | LatencyScenario | IdleScenario | TlsConnectScenario | ShadowScenario | FunctionScenario | GatewayScenario | FirehoseScenario | StreamFunctionScenario;
 
 const PAIRS = 4;
 /** From the API gateway issue: overhead under 1 ms p50, at least half the bare route's requests/s. */
 const GATEWAY_OVERHEAD_MS = 1;
 const GATEWAY_BARE_SHARE = 0.5;
 const TLS_SLOTS = 16;
+/** From the streams issue: at least 100,000 records/s of 200-byte JSON, within 3× of a plain write of the same bytes. */
+const FIREHOSE_TARGETS: FirehoseTargets = { recordsPerSecAtLeast: 100_000, plainRatioAtMost: 3 };
+const FIREHOSE_CALLERS = 4;
+/** A modest rate: about a tenth of what one warm environment answers in sequence here (fn-throughput-1). */
+const STREAM_FUNCTION_RATE = 100;
+
+function firehose(format: FirehoseFormat, what: string): FirehoseScenario {
+  const title = `Firehose PutRecordBatch → folder, ${what}, ${FIREHOSE_CALLERS} callers × 500 records of 200 B`;
+  return { kind: 'firehose', id: `firehose-${format}`, title, format, callers: FIREHOSE_CALLERS, targets: FIREHOSE_TARGETS };
+}
 
 function throughput(qos: QoS, topology: Topology, publishers: number, subscribers: number): ThroughputScenario {
   const [kind, shape] =
@@ -147,6 +186,15 @@ export const SCENARIOS: readonly Scenario[] = [
   // throughput, where p50s are mostly queueing (connections ÷ rate).
   { kind: 'gateway', id: 'gateway-1', title: 'HTTP API → function, 1 connection', connections: 1, targets: { overheadUnderMs: GATEWAY_OVERHEAD_MS } },
   { kind: 'gateway', id: 'gateway-10', title: 'HTTP API → function, 10 connections', connections: 10, targets: { bareShareAtLeast: GATEWAY_BARE_SHARE } },
+  firehose('ndjson', 'NDJSON'),
+  firehose('gzip', 'gzip NDJSON'),
+  firehose('parquet', 'Parquet'),
+  {
+    kind: 'stream-function',
+    id: 'stream-to-function',
+    title: `Kinesis PutRecord → mapping (BatchSize 1) → function, ${STREAM_FUNCTION_RATE} records/s`,
+    rate: STREAM_FUNCTION_RATE,
+  },
 ];
 
 export const SCENARIO_IDS = SCENARIOS.map((s) => s.id);

@@ -43,3 +43,6 @@ export const SHADOW_BROKER_NAMES: readonly string[] = ['hako', 'hako-policy'];
  * MQTT clients, and the Lambda API is signed: it would measure hako's function path a second time.
  */
 export const FUNCTION_BROKER_NAMES: readonly string[] = ['hako'];
+
+/** Brokers the Firehose and stream-to-function scenarios run: hako's streams, once (no policy applies to them). */
+export const STREAM_BROKER_NAMES: readonly string[] = ['hako'];

@@ -130,7 +130,39 @@ export interface GatewayLoad {
   durationMs: number;
 }
 
-export type LoadConfig = ThroughputLoad | IdleLoad | TlsConnectLoad | ShadowLoad | FunctionLoad | GatewayLoad;
+/** What a Firehose delivery stream writes into its bucket folder: NDJSON as sent, gzipped, or converted to Parquet. */
+export type FirehoseFormat = 'ndjson' | 'gzip' | 'parquet';
+
+/**
+ * PutRecordBatch calls of 500 200-byte JSON records from `callers` keep-alive connections, one call in flight
+ * each, into a delivery stream with the folder destination; then the same bytes through a plain Node write
+ * stream in the generator (through zlib for `gzip`): the limit.
+ */
+export interface FirehoseLoad {
+  kind: 'firehose';
+  endpoint: FunctionEndpoint;
+  brokerPid: number;
+  format: FirehoseFormat;
+  callers: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+/**
+ * Records put into a Kinesis stream one PutRecord at a time at `rate` records/s, each delivered by an event
+ * source mapping (BatchSize 1, no batching window) to a function that sends the record's data back to the
+ * generator in a UDP datagram as its handler runs.
+ */
+export interface StreamFunctionLoad {
+  kind: 'stream-function';
+  endpoint: FunctionEndpoint;
+  brokerPid: number;
+  rate: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+export type LoadConfig = ThroughputLoad | IdleLoad | TlsConnectLoad | ShadowLoad | FunctionLoad | GatewayLoad | FirehoseLoad | StreamFunctionLoad;
 
 export interface ThroughputResult {
   kind: 'throughput';
@@ -268,7 +300,62 @@ export interface GatewayResult {
   cpu: FunctionResult['cpu'];
 }
 
-export type LoadResult = ThroughputResult | IdleResult | TlsConnectResult | ShadowResult | FunctionResult | GatewayResult;
+/** A rate of records and of their bytes. */
+export interface RecordRate {
+  recordsPerSec: number;
+  mbPerSec: number;
+}
+
+export interface FirehoseResult {
+  kind: 'firehose';
+  format: FirehoseFormat;
+  callers: number;
+  /** Records acknowledged in the window (FailedPutCount 0), and their bytes. */
+  records: number;
+  bytes: number;
+  /** Acknowledged: window start → the last call of the window answered. */
+  acked: RecordRate;
+  /** Delivered: window start → every acknowledged record counted in the bucket folder (hako's delivery metric). */
+  delivered: RecordRate;
+  /** The last call's answer → every record in the folder, ms: mostly the last partial buffer waiting for its interval. */
+  deliveryTailMs: number;
+  /** PutRecordBatch request written → answer read, for the window's calls. */
+  latency: LatencySummary;
+  /** The same records through `fs.createWriteStream` (and `zlib.createGzip` for gzip), one write per call's 500. */
+  plain: RecordRate;
+  /** plain records/s ÷ hako's acknowledged records/s: how many times slower than the limit hako ingests. */
+  plainRatio: number;
+  /** hako's CPU (its process tree, DuckDB's threads included) from window start until every record was in the folder, per record, µs. */
+  cpuPerRecordUs: number;
+  /** Objects and bytes hako wrote for the window's records (delivery metrics). */
+  objects: number;
+  objectBytes: number;
+  ok: boolean;
+  problems: string[];
+  /** The window (sending only): hako (with DuckDB's threads), the generator, the rest. */
+  cpu: ThroughputResult['cpu'];
+}
+
+export interface StreamFunctionResult {
+  kind: 'stream-function';
+  /** Records put per second (the fixed rate, as achieved). */
+  rate: number;
+  /** PutRecord sent (signing, ~0.1 ms, included) → the function's datagram received, for the window's records. */
+  latency: LatencySummary;
+  /** PutRecord sent → its answer read. */
+  putLatency: LatencySummary;
+  sent: number;
+  /** Records whose datagram came back, over the whole run. */
+  received: number;
+  /** Datagrams for a record seen before (a retried batch). */
+  duplicates: number;
+  ok: boolean;
+  problems: string[];
+  /** `brokerPct` is hako with its function environment; `environmentsPct` the environment alone. */
+  cpu: FunctionResult['cpu'];
+}
+
+export type LoadResult = ThroughputResult | IdleResult | TlsConnectResult | ShadowResult | FunctionResult | GatewayResult | FirehoseResult | StreamFunctionResult;
 
 /** Parent → worker. */
 export interface RunMessage {

@@ -7,9 +7,11 @@
 import type { LoadResult, RunMessage, WorkerMessage } from './config.js';
 import { runColdStarts } from './function-cold.js';
 import { runInvokes } from './function-invoke.js';
+import { runFirehose } from './firehose-run.js';
 import { runGateway } from './gateway-run.js';
 import { runIdle } from './idle-run.js';
 import { runShadow } from './shadow-run.js';
+import { runStreamToFunction } from './stream-function-run.js';
 import { runThroughput } from './throughput-run.js';
 import { runTlsConnect } from './tls-connect-run.js';
 
@@ -35,7 +37,11 @@ process.once('message', (message: RunMessage) => {
               : runInvokes(config)
             : config.kind === 'gateway'
               ? runGateway(config)
-              : runThroughput(config);
+              : config.kind === 'firehose'
+                ? runFirehose(config)
+                : config.kind === 'stream-function'
+                  ? runStreamToFunction(config)
+                  : runThroughput(config);
   run.then(
     (result) => reply({ type: 'result', result }),
     (err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
