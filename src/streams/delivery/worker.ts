@@ -1,12 +1,14 @@
 /**
  * @module streams/delivery/worker — one delivery stream's buffer and its deliveries.
  *
- * The buffer is metadata only (the records themselves wait in the `DeliveryBufferStore`). A batch is due
+ * The records wait in the `DeliveryBufferStore`; the buffer here holds what a put handed it (a put's chunk still
+ * has its bytes, which the request body already held) and only the metadata of what a restart re-buffered, so a
+ * batch is read back from the store only when some of it came from a restart. A batch is due
  * when the buffered bytes reach `SizeInMBs` or the oldest buffered record is `IntervalInSeconds` old,
  * whichever comes first (spec §10); `flush` makes everything buffered due now. A batch is whole chunks
  * (PutRecord(Batch) calls) up to `SizeInMBs`, so an object exceeds the size only when one call alone does.
  *
- * Batches are delivered one at a time, in order: read from the store, processed, handed to the sink, and
+ * Batches are delivered one at a time, in order: processed, handed to the sink, and
  * only then removed from the store. A crash anywhere before the removal means the batch is delivered
  * again at the next start (at-least-once; never lost). A failed attempt is retried with exponential
  * backoff until the stream's retry duration has passed since the first attempt, then the batch is dropped
@@ -143,7 +145,7 @@ export class DeliveryWorker {
     for (let attempt = 1; ; attempt++) {
       metrics.attempts.inc(labels);
       try {
-        await this.#send(await store.read(info.name, from, to));
+        await this.#send(isHeld(batch) ? batch : await store.read(info.name, from, to));
         await store.remove(info.name, from, to);
         metrics.successes.inc(labels);
         if (attempt > 1) logger.info({ stream: info.name, attempt, records }, `delivery of ${records} record(s) succeeded after ${attempt} attempts`);
@@ -185,4 +187,9 @@ export class DeliveryWorker {
       await sink.deliver({ ...base, oldestArrivalMs: oldestFailed, records: failed.map((record) => errorOutputLine(record, now)), errorOutputType });
     }
   }
+}
+
+/** Whether every chunk still has its bytes (a put's, as opposed to one re-buffered at start from the store). */
+function isHeld(batch: readonly ChunkMeta[]): batch is readonly BufferedChunk[] {
+  return batch.every((chunk) => (chunk as Partial<BufferedChunk>).data !== undefined);
 }
