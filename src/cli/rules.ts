@@ -108,9 +108,9 @@ function checkedAction(what: string, where: string, action: unknown): Action {
     throw new CliError(`${what}: ${where}: expected one action as a JSON object, got ${Array.isArray(action) ? 'a list' : action === null ? 'null' : `a ${typeof action}`}`, hint);
   }
   const kinds = Object.keys(action);
-  if (kinds.length !== 1) throw new CliError(`${what}: ${where}: an action names exactly one kind (republish, lambda or http), not ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`, hint);
+  if (kinds.length !== 1) throw new CliError(`${what}: ${where}: an action names exactly one kind (republish, lambda, http, kinesis or firehose), not ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`, hint);
   const kind = kinds[0] as string;
-  if (!AWS_ACTION_KINDS.has(kind)) throw new CliError(`${what}: ${where}: ${JSON.stringify(kind)} is not a kind of action`, `hako runs republish, lambda and http actions; ${hint}`);
+  if (!AWS_ACTION_KINDS.has(kind)) throw new CliError(`${what}: ${where}: ${JSON.stringify(kind)} is not a kind of action`, `hako runs republish, lambda, http, kinesis and firehose actions; ${hint}`);
   return action as Action;
 }
 
@@ -256,7 +256,7 @@ function summary(verb: string, got: GetTopicRuleCommandOutput): string[] {
 }
 
 export function registerRuleCommands(program: Command): void {
-  const rules = program.command('rules').description('topic rules: SQL over MQTT messages, with republish, lambda and http actions');
+  const rules = program.command('rules').description('topic rules: SQL over MQTT messages, with republish, lambda, http, kinesis and firehose actions');
   registerRuleDestinationCommands(rules);
 
   addConnectionOptions(addRuleOptions(rules.command('create').description('create a topic rule from flags or --file')).option('--disabled', 'create it disabled')).action(
