@@ -21,6 +21,7 @@ import {
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import { zipSync } from 'fflate';
+import { registerMappingCommands } from './mappings.js';
 import { addConnectionOptions, CliError, withConnection, type Connection, type ConnectionFlags } from './client.js';
 import { emit, table, withoutMetadata } from './output.js';
 
@@ -99,7 +100,8 @@ function describe(configuration: FunctionConfiguration): string[] {
 }
 
 export function registerFunctionCommands(program: Command): void {
-  const functions = program.command('functions').description('Lambda-compatible functions: deploy, invoke, logs, versions, aliases');
+  const functions = program.command('functions').description('Lambda-compatible functions: deploy, invoke, logs, versions, aliases, stream mappings');
+  registerMappingCommands(functions);
 
   addConnectionOptions(
     functions

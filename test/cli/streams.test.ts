@@ -1,13 +1,17 @@
 /**
  * @module test/cli/streams.test — `hako streams …` and `hako delivery …` run as real child processes against a real
  * hako: create, list, describe, put and read a data stream (text, @FILE and standard input); create a delivery
- * stream from flags, put records and find them delivered in the bucket folder; failures say what to do.
+ * stream from flags, put records and find them delivered in the bucket folder; map a stream to a function; failures
+ * say what to do.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
+import mqtt from 'mqtt';
 import { cliFails, cliJson, cliOk, tempDir } from '../helpers/cli.js';
+import { lambdaClient, ROLE, zipOf } from '../helpers/lambda.js';
 import { hakoForFile, type TestHako } from '../helpers/hako.js';
 
 let hako: TestHako;
@@ -53,4 +57,30 @@ test('delivery create from flags, put records, and they land in the bucket folde
   const [message, hint] = await cliFails(['delivery', 'create', 'no-bucket'], 1, at(cwd));
   assert.equal(message, 'hako: delivery create: a bucket is needed: --bucket NAME (the folder <data-dir>/buckets/NAME)');
   assert.match(hint ?? '', /--config FILE/);
+});
+
+test('functions map-stream sends a stream\'s records to a function; mappings lists it; unmap deletes it; a missing stream says so', async (t) => {
+  const cwd = tempDir(t);
+  const lambda = lambdaClient(hako);
+  t.after(() => lambda.destroy());
+  // The function republishes each record's data to MQTT, where the test waits for it.
+  await lambda.send(new CreateFunctionCommand({
+    FunctionName: 'cli-mapped', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler',
+    Code: { ZipFile: zipOf({ 'index.mjs': `import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
+const iot = new IoTDataPlaneClient({});
+export const handler = async (event) => { for (const r of event.Records) await iot.send(new PublishCommand({ topic: 'cli/mapped', payload: Buffer.from(r.kinesis.data, 'base64') })); };` }) },
+  }));
+  await cliOk(['streams', 'create', 'cli-mapped-stream'], at(cwd));
+  const watcher = await mqtt.connectAsync(`mqtt://127.0.0.1:${hako.ports.mqtt}`, { clientId: 'cli-mapping-watcher' });
+  t.after(() => watcher.endAsync());
+  await watcher.subscribeAsync('cli/mapped', { qos: 1 });
+  const arrived = new Promise<string>((resolve) => watcher.once('message', (_topic, payload) => resolve(payload.toString())));
+  const mapped = await cliJson<{ UUID: string; State: string; BatchSize: number }>(['functions', 'map-stream', 'cli-mapped', 'cli-mapped-stream', '--from', 'trim-horizon', '--batch-size', '10', '--bisect'], at(cwd));
+  assert.equal(mapped.BatchSize, 10);
+  await cliOk(['streams', 'put', 'cli-mapped-stream', '{"door":"open"}'], at(cwd));
+  assert.equal(await arrived, '{"door":"open"}');
+  assert.match(await cliOk(['functions', 'mappings', 'cli-mapped'], at(cwd)), new RegExp(`^UUID\\s+STREAM\\s+FUNCTION\\s+STATE\\s+BATCH\\s+LAST RESULT\\s+MODIFIED\\n${mapped.UUID}\\s+cli-mapped-stream\\s+cli-mapped\\s+Enabled\\s+10\\s`));
+  assert.equal(await cliOk(['functions', 'unmap', mapped.UUID], at(cwd)), `deleted event source mapping ${mapped.UUID}\n`);
+  const [missing] = await cliFails(['functions', 'map-stream', 'cli-mapped', 'no-such-stream'], 1, at(cwd));
+  assert.match(missing ?? '', /^hako: functions map-stream: DescribeStreamSummary: ResourceNotFoundException: Stream no-such-stream/);
 });
