@@ -224,6 +224,8 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       bucketsRoot: defaultBucketsRoot(config.dataDir),
       catalogRoot: defaultCatalogRoot(config.dataDir),
       warehouse,
+      // KinesisStreamAsSource delivery streams read hako's data streams as event source mappings do.
+      streamSource: lambdaStreamSource(streams),
       // Transforming functions are invoked as Firehose invokes them: synchronously (spec §10).
       invokeFunction: async (functionArn, payload) => {
         const answer = await invoker.invoke(parseFunctionReference(functionArn, undefined), payload, { invocationType: 'RequestResponse', logType: 'None' });

@@ -17,7 +17,8 @@ export function recordOperations(delivery: Delivery, logger: Logger): Record<str
   const nameOf = (body: Readonly<Record<string, unknown>>): string => {
     const name = requiredText(body, 'DeliveryStreamName');
     checkDeliveryStreamName(name);
-    delivery.registry.get(name); // ResourceNotFoundException before any record is looked at
+    // ResourceNotFoundException before any record is looked at; a stream fed by a data stream takes no puts.
+    if (delivery.registry.get(name).type === 'KinesisStreamAsSource') throw firehoseError('InvalidArgumentException', 'This operation is not permitted on KinesisStreamAsSource delivery stream type.');
     return name;
   };
   const storeFailure = (error: unknown): AwsError => {

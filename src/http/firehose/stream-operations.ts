@@ -1,10 +1,10 @@
 /**
  * @module http/firehose/stream-operations — Firehose's control plane: CreateDeliveryStream,
- * DescribeDeliveryStream, ListDeliveryStreams, DeleteDeliveryStream (DirectPut sources, S3 destinations
- * delivered to bucket folders, Redshift destinations loaded into hako's warehouse).
+ * DescribeDeliveryStream, ListDeliveryStreams, DeleteDeliveryStream (DirectPut and KinesisStreamAsSource sources,
+ * S3 destinations delivered to bucket folders, Redshift destinations loaded into hako's warehouse).
  */
 import type { Delivery } from '../../streams/delivery/index.js';
-import { DESTINATION_ID, checkDeliveryStreamName, type DeliveryStreamInfo } from '../../streams/delivery/config.js';
+import { DESTINATION_ID, checkDeliveryStreamName, type DeliveryStreamInfo, type KinesisStreamSource } from '../../streams/delivery/config.js';
 import { firehoseConstraint, firehoseError } from '../../streams/delivery/errors.js';
 import type { JsonOperation } from '../json-targets.js';
 import { anyDestinationOf, describeAnyDestination } from './redshift-destination.js';
@@ -21,6 +21,9 @@ export function streamOperations(delivery: Delivery): Record<string, JsonOperati
     DeliveryStreamStatus: 'ACTIVE',
     DeliveryStreamEncryptionConfiguration: { Status: 'DISABLED' },
     DeliveryStreamType: stream.type,
+    ...(stream.source === undefined
+      ? {}
+      : { Source: { KinesisStreamSourceDescription: { KinesisStreamARN: stream.source.streamArn, RoleARN: stream.source.roleArn, DeliveryStartTimestamp: epochSeconds(stream.createdMs) } } }),
     VersionId: String(stream.version),
     CreateTimestamp: epochSeconds(stream.createdMs),
     Destinations: [{ DestinationId: DESTINATION_ID, ...describeAnyDestination(stream.destination) }],
@@ -37,9 +40,10 @@ export function streamOperations(delivery: Delivery): Record<string, JsonOperati
       const name = nameOf(body);
       const type = optionalText(body, 'DeliveryStreamType') ?? 'DirectPut';
       if (!STREAM_TYPES.includes(type)) throw firehoseConstraint('deliveryStreamType', type, `Member must satisfy enum value set: [${STREAM_TYPES.join(', ')}]`);
-      if (type !== 'DirectPut') throw firehoseError('InvalidArgumentException', `DeliveryStreamType ${type} is not supported by hako yet: use DirectPut.`);
+      if (type !== 'DirectPut' && type !== 'KinesisStreamAsSource') throw firehoseError('InvalidArgumentException', `DeliveryStreamType ${type} is not supported by hako: use DirectPut or KinesisStreamAsSource.`);
+      const source = kinesisSourceOf(body, type);
       if (body.DeliveryStreamEncryptionConfigurationInput !== undefined && body.DeliveryStreamEncryptionConfigurationInput !== null) throw firehoseError('InvalidArgumentException', 'Server-side encryption (DeliveryStreamEncryptionConfigurationInput) is not supported by hako yet.');
-      await delivery.create(name, anyDestinationOf(body));
+      await delivery.create(name, anyDestinationOf(body), source);
       return { DeliveryStreamARN: delivery.arnOf(name) };
     },
     DescribeDeliveryStream: (body) => {
@@ -59,4 +63,16 @@ export function streamOperations(delivery: Delivery): Record<string, JsonOperati
       return {};
     },
   };
+}
+
+/** `KinesisStreamSourceConfiguration`: required with `KinesisStreamAsSource`, refused without it. */
+function kinesisSourceOf(body: Readonly<Record<string, unknown>>, type: string): KinesisStreamSource | undefined {
+  const configuration = body.KinesisStreamSourceConfiguration;
+  if (type === 'DirectPut') {
+    if (configuration !== undefined && configuration !== null) throw firehoseError('InvalidArgumentException', 'KinesisStreamSourceConfiguration is only for DeliveryStreamType KinesisStreamAsSource.');
+    return undefined;
+  }
+  if (typeof configuration !== 'object' || configuration === null) throw firehoseError('InvalidArgumentException', 'KinesisStreamSourceConfiguration is required for DeliveryStreamType KinesisStreamAsSource.');
+  const fields = configuration as Record<string, unknown>;
+  return { streamArn: requiredText(fields, 'KinesisStreamARN'), roleArn: requiredText(fields, 'RoleARN') };
 }

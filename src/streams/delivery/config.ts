@@ -39,9 +39,17 @@ export interface FolderDestination {
   readonly formatConversion?: FormatConversionSettings | undefined;
 }
 
+/** A `KinesisStreamAsSource` delivery stream's source. */
+export interface KinesisStreamSource {
+  readonly streamArn: string;
+  readonly roleArn: string;
+}
+
 export interface DeliveryStreamInfo {
   readonly name: string;
-  readonly type: 'DirectPut';
+  readonly type: 'DirectPut' | 'KinesisStreamAsSource';
+  /** With `KinesisStreamAsSource`. */
+  readonly source?: KinesisStreamSource | undefined;
   readonly createdMs: number;
   /** Starts at 1; object names carry it (UpdateDestination would raise it). */
   readonly version: number;

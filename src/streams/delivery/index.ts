@@ -16,7 +16,8 @@ import type { Warehouse } from '../warehouse/index.js';
 import { assembleStream } from './assemble.js';
 import type { DeliveryBufferStore } from './buffer-store.js';
 import { TableCatalog } from './catalog.js';
-import { checkFolderDestination, type DeliveryStreamInfo } from './config.js';
+import { checkFolderDestination, type DeliveryStreamInfo, type KinesisStreamSource } from './config.js';
+import { KinesisSourceReaders, type KinesisRecordSource } from './kinesis-source.js';
 import { checkDestination, sinkFor } from './destination-sinks.js';
 import { passThrough } from './processor.js';
 import { firehoseConstraint, firehoseError } from './errors.js';
@@ -50,6 +51,8 @@ export interface DeliveryOptions {
   invokeFunction?: FunctionInvoker;
   /** Where Glue-like table files live (`catalog.ts`); default `<bucketsRoot>/../catalog`. */
   catalogRoot?: string;
+  /** hako's data streams, for `KinesisStreamAsSource` delivery streams. */
+  streamSource?: KinesisRecordSource;
 }
 
 export interface Delivery {
@@ -58,7 +61,8 @@ export interface Delivery {
   readonly bucketsRoot: string;
   /** `arn:aws:firehose:<region>:<account>:deliverystream/<name>`. */
   arnOf(name: string): string;
-  create(name: string, destination: DeliveryStreamInfo['destination']): Promise<DeliveryStreamInfo>;
+  /** With `source`, a `KinesisStreamAsSource` stream reading that data stream from now on. */
+  create(name: string, destination: DeliveryStreamInfo['destination'], source?: KinesisStreamSource): Promise<DeliveryStreamInfo>;
   /** Deletes a stream after one attempt to deliver what it buffered (AWS promises nothing for it). */
   delete(name: string): Promise<void>;
   /** Stores one call's records (back to back in `data`); resolves with their record ids once durable. */
@@ -139,19 +143,42 @@ export async function startDelivery(options: DeliveryOptions): Promise<Delivery>
   const timer = setInterval(tick, options.tickMs ?? 1000);
   timer.unref();
 
+  const put = async (name: string, data: Buffer, lengths: readonly number[]): Promise<string[]> => {
+    registry.get(name);
+    const worker = workers.get(name) as DeliveryWorker;
+    const seq = (counters.get(name) ?? 0) + 1;
+    counters.set(name, seq);
+    const chunk = { stream: name, seq, arrivalMs: clock.now(), count: lengths.length, bytes: data.length, data, lengths };
+    await store.append(chunk);
+    const labels = { stream: name };
+    metrics.incomingRecords.inc(labels, lengths.length);
+    metrics.incomingBytes.inc(labels, data.length);
+    metrics.incomingPutRequests.inc(labels);
+    if (workers.get(name) === worker) worker.add(chunk);
+    const base = `${salt}${(chunkCount++).toString(16).padStart(12, '0')}`;
+    return lengths.map((_, i) => `${base}${i.toString().padStart(3, '0')}`);
+  };
+  // Delivery streams whose source is a data stream read it into `put`, after the re-buffering above.
+  const readers = options.streamSource === undefined ? undefined : await KinesisSourceReaders.open({ source: options.streamSource, put, records: options.records, logger });
+  for (const info of registry.list()) if (info.source !== undefined) await readers?.start(info.name, info.source.streamArn, false);
+
   return {
     registry,
     metrics,
     bucketsRoot,
     arnOf,
-    create: async (name, destination) => {
+    create: async (name, destination, source) => {
       await checkDestination(destination, sinkContext);
-      const info = await registry.create(name, destination);
+      if (source !== undefined && readers?.exists(source.streamArn) !== true) throw firehoseError('InvalidArgumentException', `KinesisStreamARN ${source.streamArn} is not a stream of this hako.`);
+      const info = await registry.create(name, destination, source);
       workers.set(name, workerFor(info));
+      if (source !== undefined) await readers?.start(name, source.streamArn, true);
       return info;
     },
     delete: async (name) => {
       registry.get(name);
+      await readers?.stop(name);
+      await readers?.forget(name);
       const worker = workers.get(name);
       await registry.delete(name);
       workers.delete(name);
@@ -159,21 +186,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<Delivery>
       await store.deleteStream(name);
       counters.delete(name);
     },
-    put: async (name, data, lengths) => {
-      registry.get(name);
-      const worker = workers.get(name) as DeliveryWorker;
-      const seq = (counters.get(name) ?? 0) + 1;
-      counters.set(name, seq);
-      const chunk = { stream: name, seq, arrivalMs: clock.now(), count: lengths.length, bytes: data.length, data, lengths };
-      await store.append(chunk);
-      const labels = { stream: name };
-      metrics.incomingRecords.inc(labels, lengths.length);
-      metrics.incomingBytes.inc(labels, data.length);
-      metrics.incomingPutRequests.inc(labels);
-      if (workers.get(name) === worker) worker.add(chunk);
-      const base = `${salt}${(chunkCount++).toString(16).padStart(12, '0')}`;
-      return lengths.map((_, i) => `${base}${i.toString().padStart(3, '0')}`);
-    },
+    put,
     flush: async (name) => {
       const targets = name === undefined ? [...workers.values()] : [workers.get(name)].filter((w): w is DeliveryWorker => w !== undefined);
       await Promise.all(targets.map((worker) => worker.flush()));
@@ -188,6 +201,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<Delivery>
     tick,
     stop: async () => {
       clearInterval(timer);
+      await readers?.stopAll(); // nothing more comes in; what they read is in the buffers
       // SIGTERM flushes buffers (architecture: start-up contract); what fails stays for the next start.
       await Promise.all([...workers.values()].map((worker) => worker.close({ flush: true })));
       await duckdb.close();

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { RecordCollection, RecordStore } from '../../store/records.js';
-import { checkDeliveryStreamName, type DeliveryStreamInfo } from './config.js';
+import { checkDeliveryStreamName, type DeliveryStreamInfo, type KinesisStreamSource } from './config.js';
 import { deliveryStreamNotFound, firehoseError } from './errors.js';
 
 export class DeliveryStreamRegistry {
@@ -27,10 +27,10 @@ export class DeliveryStreamRegistry {
   }
 
   /** Stores a new stream; the caller has checked the destination. */
-  async create(name: string, destination: DeliveryStreamInfo['destination']): Promise<DeliveryStreamInfo> {
+  async create(name: string, destination: DeliveryStreamInfo['destination'], source?: KinesisStreamSource): Promise<DeliveryStreamInfo> {
     checkDeliveryStreamName(name);
     if (this.#streams.has(name)) throw firehoseError('ResourceInUseException', `Firehose ${name} under accountId ${this.#account} already exists`);
-    const stream: DeliveryStreamInfo = { name, type: 'DirectPut', createdMs: this.#clock.now(), version: 1, destination };
+    const stream: DeliveryStreamInfo = { name, type: source === undefined ? 'DirectPut' : 'KinesisStreamAsSource', ...(source === undefined ? {} : { source }), createdMs: this.#clock.now(), version: 1, destination };
     await this.#collection.put(name, stream);
     this.#streams.set(name, stream);
     return stream;

@@ -84,7 +84,8 @@ describe('Firehose control plane', () => {
     ['expressions without an ErrorOutputPrefix', { DeliveryStreamName: 'x5', ExtendedS3DestinationConfiguration: { ...destination, Prefix: 'y=!{timestamp:yyyy}/' } }, 'InvalidArgumentException', /ErrorOutputPrefix cannot be null/],
     ['a prefix leaving the bucket folder', { DeliveryStreamName: 'x6', ExtendedS3DestinationConfiguration: { ...destination, Prefix: '../up/' } }, 'InvalidArgumentException', /cannot name files inside a bucket folder/],
     ['ZIP compression', { DeliveryStreamName: 'x7', ExtendedS3DestinationConfiguration: { ...destination, CompressionFormat: 'ZIP' } }, 'InvalidArgumentException', /ZIP is not supported by hako yet/],
-    ['a Kinesis stream source', { DeliveryStreamName: 'x8', DeliveryStreamType: 'KinesisStreamAsSource', ExtendedS3DestinationConfiguration: destination }, 'InvalidArgumentException', /KinesisStreamAsSource is not supported/],
+    ['a Kinesis stream source without its configuration', { DeliveryStreamName: 'x8', DeliveryStreamType: 'KinesisStreamAsSource', ExtendedS3DestinationConfiguration: destination }, 'InvalidArgumentException', /KinesisStreamSourceConfiguration is required/],
+    ['an MSK source', { DeliveryStreamName: 'x8b', DeliveryStreamType: 'MSKAsSource', ExtendedS3DestinationConfiguration: destination }, 'InvalidArgumentException', /MSKAsSource is not supported by hako: use DirectPut or KinesisStreamAsSource/],
     ['a transform', { DeliveryStreamName: 'x9', ExtendedS3DestinationConfiguration: { ...destination, ProcessingConfiguration: { Enabled: true, Processors: [] } } }, 'InvalidArgumentException', /ProcessingConfiguration/],
     ['no RoleARN', { DeliveryStreamName: 'x10', ExtendedS3DestinationConfiguration: { BucketARN: 'arn:aws:s3:::b-b' } as never }, 'ValidationException', /roleARN/],
   ];
@@ -143,7 +144,7 @@ describe('Firehose data plane', () => {
   });
 
   it('a store that cannot take the records: PutRecordBatch fails every record (FailedPutCount), PutRecord answers 503', async () => {
-    const failing = { registry: { get: () => undefined }, put: async () => Promise.reject(new Error('disk full')) } as unknown as Delivery;
+    const failing = { registry: { get: () => ({ type: 'DirectPut' }) }, put: async () => Promise.reject(new Error('disk full')) } as unknown as Delivery;
     const operations = recordOperations(failing, silentLogger());
     const batch = (await operations.PutRecordBatch?.({ DeliveryStreamName: 's', Records: [{ Data: 'YQ==' }, { Data: 'Yg==' }] })) as { FailedPutCount: number; RequestResponses: unknown[] };
     assert.equal(batch.FailedPutCount, 2);
