@@ -26,6 +26,7 @@ import { explained } from './apis-errors.js';
 import { apisTable, curlLine, DEFAULT_ROUTE_KEY, describeApi, routesTable, stagesTable, stageUrl, targetSummary, variablesText, type Api, type Route, type Stage } from './apis-show.js';
 import { addConnectionOptions, CliError, withConnection, type Connection, type ConnectionFlags } from './client.js';
 import { functionArnOf } from './function-arn.js';
+import { wholeNumberFlag } from './flags.js';
 import { emit, withoutMetadata } from './output.js';
 
 type PayloadFormat = '1.0' | '2.0';
@@ -58,10 +59,7 @@ const integrationsOf = (c: Connection, ApiId: string): Promise<Integration[]> =>
 const stagesOf = (c: Connection, ApiId: string): Promise<Stage[]> => allItems((n) => c.apigateway(new GetStagesCommand({ ApiId, ...token(n) })));
 
 function timeoutOf(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Number(value);
-  if (!Number.isInteger(ms)) throw new CliError(`apis add-route: --timeout-ms must be a whole number of milliseconds, got ${value}`, 'HTTP APIs allow 50 to 30000');
-  return ms;
+  return wholeNumberFlag('apis add-route', '--timeout-ms', value, { hint: 'HTTP APIs allow 50 to 30000 milliseconds' });
 }
 
 /** `--variables a=1,b=2` (repeatable) as a stage's variables. */

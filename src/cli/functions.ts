@@ -21,6 +21,7 @@ import {
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import { zipSync } from 'fflate';
+import { wholeNumberFlag } from './flags.js';
 import { registerMappingCommands } from './mappings.js';
 import { addConnectionOptions, CliError, withConnection, type Connection, type ConnectionFlags } from './client.js';
 import { emit, table, withoutMetadata } from './output.js';
@@ -62,13 +63,6 @@ function zipDirectory(dir: string): Uint8Array {
   }
   if (!stats.isDirectory()) throw new CliError(`functions deploy: ${dir} is not a directory`, 'pass the directory holding the function code');
   return zipSync(filesOf(dir));
-}
-
-function integerFlag(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number)) throw new CliError(`${flag} must be a whole number, got ${value}`);
-  return number;
 }
 
 /** `--env K=V` (repeatable) as Lambda's variables map. */
@@ -121,8 +115,8 @@ export function registerFunctionCommands(program: Command): void {
       const settings = {
         ...(flags.handler === undefined ? {} : { Handler: flags.handler }),
         ...(flags.runtime === undefined ? {} : { Runtime: flags.runtime as 'nodejs20.x' }),
-        ...(flags.memory === undefined ? {} : { MemorySize: integerFlag(flags.memory, '--memory') }),
-        ...(flags.timeout === undefined ? {} : { Timeout: integerFlag(flags.timeout, '--timeout') }),
+        ...(flags.memory === undefined ? {} : { MemorySize: wholeNumberFlag('functions deploy', '--memory', flags.memory) }),
+        ...(flags.timeout === undefined ? {} : { Timeout: wholeNumberFlag('functions deploy', '--timeout', flags.timeout) }),
         ...(flags.env === undefined ? {} : { Environment: { Variables: variablesOf(flags.env) } }),
       };
       let configuration: FunctionConfiguration;
@@ -235,7 +229,7 @@ export function registerFunctionCommands(program: Command): void {
         emit(flags.json, {}, () => `${name}: no reserved concurrency`);
         return;
       }
-      const reserved = integerFlag(count, 'count');
+      const reserved = wholeNumberFlag('functions concurrency', 'count', count);
       if (reserved === undefined) throw new CliError('functions concurrency: give a count or --delete');
       const result = await c.lambda(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: reserved }));
       emit(flags.json, withoutMetadata(result), () => `${name}: ${result.ReservedConcurrentExecutions ?? reserved} reserved concurrent executions`);

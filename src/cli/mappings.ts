@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, ListEventSourceMappingsCommand, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { addConnectionOptions, CliError, withConnection, type Connection, type ConnectionFlags } from './client.js';
+import { wholeNumberFlag } from './flags.js';
 import { emit, formatDate, table, withoutMetadata } from './output.js';
 
 interface MapFlags extends ConnectionFlags {
@@ -21,13 +22,6 @@ interface MapFlags extends ConnectionFlags {
 }
 
 const POSITIONS = { 'trim-horizon': 'TRIM_HORIZON', latest: 'LATEST' } as const;
-
-function wholeNumber(what: string, flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number)) throw new CliError(`${what}: ${flag} must be a whole number, not ${value}`);
-  return number;
-}
 
 /** A stream given by name becomes its ARN, as hako describes it (so a missing stream is reported as such). */
 async function streamArn(c: Connection, stream: string): Promise<string> {
@@ -68,10 +62,10 @@ export function registerMappingCommands(functions: Command): void {
           EventSourceArn: await streamArn(c, stream),
           StartingPosition: position,
           Enabled: flags.disabled !== true,
-          ...optional('BatchSize', wholeNumber(what, '--batch-size', flags.batchSize)),
-          ...optional('MaximumBatchingWindowInSeconds', wholeNumber(what, '--window', flags.window)),
-          ...optional('MaximumRetryAttempts', wholeNumber(what, '--max-retries', flags.maxRetries)),
-          ...optional('MaximumRecordAgeInSeconds', wholeNumber(what, '--max-age', flags.maxAge)),
+          ...optional('BatchSize', wholeNumberFlag(what, '--batch-size', flags.batchSize)),
+          ...optional('MaximumBatchingWindowInSeconds', wholeNumberFlag(what, '--window', flags.window)),
+          ...optional('MaximumRetryAttempts', wholeNumberFlag(what, '--max-retries', flags.maxRetries)),
+          ...optional('MaximumRecordAgeInSeconds', wholeNumberFlag(what, '--max-age', flags.maxAge)),
           ...optional('BisectBatchOnFunctionError', flags.bisect),
           ...(flags.reportItemFailures === true ? { FunctionResponseTypes: ['ReportBatchItemFailures' as const] } : {}),
           ...(flags.onFailure === undefined ? {} : { DestinationConfig: { OnFailure: { Destination: flags.onFailure } } }),

@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { addConnectionOptions, CliError, withConnection, type ConnectionFlags } from './client.js';
+import { wholeNumberFlag } from './flags.js';
 
 interface QueryFlags extends ConnectionFlags {
   format?: 'table' | 'csv' | 'json';
@@ -16,13 +17,6 @@ const SQL_HINT =
   "the warehouse answers one read-only DuckDB statement (SELECT, WITH, DESCRIBE, SHOW TABLES, EXPLAIN); bucket files are read with read_parquet('buckets/<bucket>/…') or read_json('buckets/<bucket>/…')";
 
 const TIMEOUT_HINT = 'narrow the query (WHERE, LIMIT, fewer files) or give it longer with --timeout (at most 300 seconds)';
-
-function wholeNumber(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new CliError(`query: ${flag} ${value} is not a whole number of at least 1`, `pass e.g. ${flag} 100`);
-  return number;
-}
 
 export function registerQueryCommand(program: Command): void {
   addConnectionOptions(
@@ -36,8 +30,8 @@ export function registerQueryCommand(program: Command): void {
   ).action((sql: string, flags: QueryFlags) =>
     withConnection('query', flags, async (c) => {
       const format = flags.json === true ? 'json' : (flags.format ?? 'table');
-      const maxRows = wholeNumber(flags.maxRows, '--max-rows');
-      const timeoutSeconds = wholeNumber(flags.timeout, '--timeout');
+      const maxRows = wholeNumberFlag('query', '--max-rows', flags.maxRows, { min: 1, hint: 'pass e.g. --max-rows 100' });
+      const timeoutSeconds = wholeNumberFlag('query', '--timeout', flags.timeout, { min: 1, hint: 'pass e.g. --timeout 100' });
       let answer: { text: string; headers: Headers };
       try {
         answer = await c.hakoApiText('Query', 'POST', '/hako/query', { sql, format, ...(maxRows === undefined ? {} : { maxRows }), ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }) });

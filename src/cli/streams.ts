@@ -18,14 +18,10 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { addConnectionOptions, CliError, withConnection, type Connection, type ConnectionFlags } from './client.js';
 import { dataArgument } from './data-argument.js';
+import { wholeNumberFlag } from './flags.js';
 import { emit, formatDate, table, withoutMetadata } from './output.js';
 
 const kinesisOf = (c: Connection): KinesisClient['send'] => c.sendWith((config) => new KinesisClient(config));
-const positiveInteger = (what: string, value: string, name: string): number => {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new CliError(`${what}: ${name} must be a whole number of 1 or more, not ${value}`);
-  return number;
-};
 
 export function registerStreamCommands(program: Command): void {
   const streams = program.command('streams').description('Kinesis-compatible data streams: shards, records, iterators');
@@ -34,7 +30,7 @@ export function registerStreamCommands(program: Command): void {
     (name: string, flags: ConnectionFlags & { shards?: string; onDemand?: boolean }) =>
       withConnection('streams create', flags, async (c) => {
         if (flags.onDemand === true && flags.shards !== undefined) throw new CliError('streams create: --shards and --on-demand do not go together', 'on-demand streams choose their shards');
-        const mode = flags.onDemand === true ? { StreamModeDetails: { StreamMode: 'ON_DEMAND' as const } } : { ShardCount: flags.shards === undefined ? 1 : positiveInteger('streams create', flags.shards, '--shards') };
+        const mode = flags.onDemand === true ? { StreamModeDetails: { StreamMode: 'ON_DEMAND' as const } } : { ShardCount: flags.shards === undefined ? 1 : (wholeNumberFlag('streams create', '--shards', flags.shards, { min: 1 }) as number) };
         await kinesisOf(c)(new CreateStreamCommand({ StreamName: name, ...mode }));
         const summary = (await kinesisOf(c)(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary;
         emit(flags.json, withoutMetadata(summary ?? {}), () => `created stream ${name} (${summary?.OpenShardCount ?? '?'} shard(s))\n  arn  ${summary?.StreamARN ?? ''}`);
@@ -91,7 +87,7 @@ export function registerStreamCommands(program: Command): void {
   ).action((name: string, flags: ConnectionFlags & { shard?: string; from?: string; limit?: string }) =>
     withConnection('streams read', flags, async (c) => {
       const send = kinesisOf(c);
-      const limit = flags.limit === undefined ? 100 : positiveInteger('streams read', flags.limit, '--limit');
+      const limit = flags.limit === undefined ? 100 : (wholeNumberFlag('streams read', '--limit', flags.limit, { min: 1 }) as number);
       const from = flags.from ?? 'trim-horizon';
       const position: { ShardIteratorType: ShardIteratorType; StartingSequenceNumber?: string } =
         from === 'trim-horizon' ? { ShardIteratorType: 'TRIM_HORIZON' } : from === 'latest' ? { ShardIteratorType: 'LATEST' } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: from };
