@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-firehose';
 import { addConnectionOptions, CliError, withConnection, type Connection, type ConnectionFlags } from './client.js';
 import { dataArgument } from './data-argument.js';
+import { wholeNumberFlag } from './flags.js';
 import { emit, formatDate, table } from './output.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/hako-delivery';
@@ -43,8 +44,10 @@ async function destinationOf(flags: CreateFlags): Promise<ExtendedS3DestinationC
   const bucketArn = flags.bucket === undefined ? base.BucketARN : flags.bucket.startsWith('arn:') ? flags.bucket : `arn:aws:s3:::${flags.bucket}`;
   if (bucketArn === undefined) throw new CliError('delivery create: a bucket is needed: --bucket NAME (the folder <data-dir>/buckets/NAME)', 'or give --config FILE with BucketARN');
   const hints = { ...base.BufferingHints };
-  if (flags.sizeMb !== undefined) hints.SizeInMBs = Number(flags.sizeMb);
-  if (flags.intervalSeconds !== undefined) hints.IntervalInSeconds = Number(flags.intervalSeconds);
+  const size = wholeNumberFlag('delivery create', '--size-mb', flags.sizeMb, { hint: 'Firehose buffers 1 to 128 MiB' });
+  const interval = wholeNumberFlag('delivery create', '--interval-seconds', flags.intervalSeconds, { hint: 'Firehose buffers 0 to 900 seconds' });
+  if (size !== undefined) hints.SizeInMBs = size;
+  if (interval !== undefined) hints.IntervalInSeconds = interval;
   return {
     ...base,
     RoleARN: base.RoleARN ?? ROLE,

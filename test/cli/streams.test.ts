@@ -54,6 +54,8 @@ test('delivery create from flags, put records, and they land in the bucket folde
   const objects = (readdirSync(root, { recursive: true }) as string[]).filter((file) => file.startsWith('raw/') && file.includes('cli-archive-1-'));
   assert.equal(objects.length, 1);
   assert.equal(readFileSync(path.join(root, objects[0] ?? ''), 'utf8'), '{"n":1}\n{"n":2}\n');
+  const [sizeMessage] = await cliFails(['delivery', 'create', 'bad-size', '--bucket', 'b', '--size-mb', 'lots'], 1, at(cwd));
+  assert.equal(sizeMessage, 'hako: delivery create: --size-mb must be a whole number, not lots');
   const [message, hint] = await cliFails(['delivery', 'create', 'no-bucket'], 1, at(cwd));
   assert.equal(message, 'hako: delivery create: a bucket is needed: --bucket NAME (the folder <data-dir>/buckets/NAME)');
   assert.match(hint ?? '', /--config FILE/);
