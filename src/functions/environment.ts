@@ -16,6 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withTimeout } from '../core/timeout.js';
 import { ProcessMemory } from './process-memory.js';
 import { END_OF_INVOCATION } from './runtime/log-marker.js';
 import { RuntimeApiServer, type InitFailure, type RuntimeAnswer } from './runtime-api/server.js';
@@ -313,16 +314,6 @@ function answerResult(answer: RuntimeAnswer, requestId: string): { payload: Buff
 
 function errorResult(errorType: string, errorMessage: string): { payload: Buffer; functionError: string } {
   return { payload: Buffer.from(JSON.stringify({ errorType, errorMessage })), functionError: errorType };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('timeout'), ms);
-    void promise.then((value) => {
-      clearTimeout(timer);
-      resolve(value);
-    });
-  });
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
+import { withTimeout } from '../core/timeout.js';
 import type { Logger } from '../core/logger.js';
 import { formatAccessLog } from './access-log.js';
 import { decide, readAuthorizerAnswer, type AuthorizerAnswer } from './authorizers/answers.js';
@@ -348,16 +349,4 @@ function newGatewayRequestId(): string {
   }
   idOffset += ID_BYTES;
   return idPool.toString('base64', idOffset - ID_BYTES, idOffset);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
