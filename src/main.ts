@@ -44,7 +44,7 @@ import { registerApis } from './http/apis.js';
 import { RecordShadowStore } from './shadow/store.js';
 import { ShadowService } from './shadow/service.js';
 import { startStreams, type Streams } from './streams/index.js';
-import { lambdaStreamSource } from './streams/lambda-source.js';
+import { shardSource } from './streams/shard-source.js';
 import { MemoryStreamStore, type StreamStore } from './streams/store.js';
 import { SqliteStreamStore } from './streams/sqlite-stream-store.js';
 import { defaultBucketsRoot, defaultCatalogRoot, startDelivery, type Delivery } from './streams/delivery/index.js';
@@ -200,6 +200,8 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       logger,
     });
     streams = await startStreams({ store: stores.streams, records: stores.records, clock, logger: logger.child({ component: 'streams' }), region: config.region, account: config.account });
+    // The data streams' shards as hako's own consumers read them (event source mappings, delivery streams).
+    const shards = shardSource(streams);
     functions = await startFunctions({
       dataDir: config.dataDir,
       settings: config.functions,
@@ -211,7 +213,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       credentials: identity.accessKeys.issueSession(),
       endpointUrl: () => (httpPort === undefined ? undefined : `http://${connectableHost(config.host)}:${httpPort}`),
       // Event source mappings read the streams through this; functions import nothing from streams.
-      streamSource: lambdaStreamSource(streams),
+      streamSource: shards,
     });
     const invoker = functions.invoker;
     delivery = await startDelivery({
@@ -225,7 +227,7 @@ export async function startHako(config: HakoConfig, logger: Logger, clock: Clock
       catalogRoot: defaultCatalogRoot(config.dataDir),
       warehouse,
       // KinesisStreamAsSource delivery streams read hako's data streams as event source mappings do.
-      streamSource: lambdaStreamSource(streams),
+      streamSource: shards,
       // Transforming functions are invoked as Firehose invokes them: synchronously (spec §10).
       invokeFunction: async (functionArn, payload) => {
         const answer = await invoker.invoke(parseFunctionReference(functionArn, undefined), payload, { invocationType: 'RequestResponse', logType: 'None' });

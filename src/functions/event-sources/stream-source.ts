@@ -1,7 +1,7 @@
 /**
  * @module functions/event-sources/stream-source — what event source mappings need of hako's
  * Kinesis-compatible streams, as one small interface. `main.ts` hands in the implementation
- * (`streams/lambda-source.ts`), so `functions/` never imports `streams/` and the pollers can be tested
+ * (`streams/shard-source.ts`), so `functions/` never imports `streams/` and the pollers can be tested
  * against the real streams through hako's public APIs.
  */
 

@@ -13,7 +13,7 @@ import type { RecordCollection, RecordStore } from '../../store/records.js';
 
 type Position = { type: 'TRIM_HORIZON' } | { type: 'AFTER_SEQUENCE_NUMBER'; sequenceNumber: string };
 
-/** What the readers need of hako's data streams (`streams/lambda-source.ts` provides it). */
+/** What the readers need of hako's data streams (`streams/shard-source.ts` provides it). */
 export interface KinesisRecordSource {
   describe(streamArn: string): { generation: number; shardIds: readonly string[] } | undefined;
   latest(streamArn: string, shardId: string): string | undefined;

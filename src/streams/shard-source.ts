@@ -1,9 +1,9 @@
 /**
- * @module streams/lambda-source — the streams as Lambda event source mappings read them: the
- * `StreamSource` interface `functions/event-sources/stream-source.ts` declares, implemented here over
- * the registry, reader and writer (structurally: streams import nothing from functions). Reads go
- * through the same iterators as GetShardIterator/GetRecords, so a mapping sees exactly what a Kinesis
- * client would.
+ * @module streams/shard-source — the streams as their consumers inside hako read them, shard by shard: Lambda
+ * event source mappings (the `StreamSource` interface `functions/event-sources/stream-source.ts` declares) and
+ * delivery streams with a Kinesis source (`delivery/kinesis-source.ts`), implemented here over the registry,
+ * reader and writer (structurally: streams import nothing from functions). Reads go through the same
+ * iterators as GetShardIterator/GetRecords, so a consumer sees exactly what a Kinesis client would.
  */
 import { AwsError } from '../core/aws-error.js';
 import type { Streams } from './index.js';
@@ -11,7 +11,7 @@ import { formatSequenceNumber, shardIdOf, shardIndexOf } from './sequence-number
 
 type Position = { type: 'TRIM_HORIZON' } | { type: 'AT_TIMESTAMP'; timestampMs: number } | { type: 'AFTER_SEQUENCE_NUMBER'; sequenceNumber: string };
 
-export interface LambdaStreamSource {
+export interface ShardSource {
   describe(streamArn: string): { arn: string; generation: number; shardIds: string[] } | undefined;
   latest(streamArn: string, shardId: string): string | undefined;
   read(streamArn: string, shardId: string, position: Position, limit: number): Promise<Array<{ sequenceNumber: string; partitionKey: string; data: Buffer; arrivalMs: number }> | undefined>;
@@ -20,7 +20,7 @@ export interface LambdaStreamSource {
   put(streamArn: string, partitionKey: string, data: Buffer): Promise<void>;
 }
 
-export function lambdaStreamSource(streams: Streams): LambdaStreamSource {
+export function shardSource(streams: Streams): ShardSource {
   /** The stream an ARN of this region and account names, if it exists. */
   const streamOf = (arn: string) => {
     try {
