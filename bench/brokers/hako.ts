@@ -40,7 +40,7 @@ export function startHako(options: StartOptions = {}): Promise<BrokerHandle> {
 /** hako with extra `hako start` arguments (a project file, say), reported under its own name. */
 export async function startHakoVariant(name: string, label: string, extraArgs: readonly string[], options: StartOptions = {}): Promise<BrokerHandle> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hako-bench-data-'));
-  const args = ['bin/hako.js', 'start', '--mqtt-port', '0', '--http-port', '0', '--mqtts-port', '0', '--region', HAKO_REGION, ...extraArgs];
+  const args = [...profilerArgs(name), 'bin/hako.js', 'start', '--mqtt-port', '0', '--http-port', '0', '--mqtts-port', '0', '--region', HAKO_REGION, ...extraArgs];
   const proc = new BrokerProcess(process.execPath, [...args, '--data-dir', dataDir], ROOT);
   const cleanUp = async (): Promise<void> => {
     await proc.stop();
@@ -56,6 +56,15 @@ export async function startHakoVariant(name: string, label: string, extraArgs: r
     await cleanUp();
     throw err;
   }
+}
+
+/**
+ * `HAKO_BENCH_CPU_PROF=<dir>` starts every bench hako under V8's sampling profiler, writing
+ * `<dir>/<broker name>/CPU.*.cpuprofile` when it stops (NODE_OPTIONS refuses `--cpu-prof`).
+ */
+function profilerArgs(name: string): string[] {
+  const dir = process.env['HAKO_BENCH_CPU_PROF'];
+  return dir === undefined || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`];
 }
 
 /**
