@@ -144,7 +144,8 @@ function addRoute<B>(
   });
 }
 
-function parseJsonBody(body: unknown): Record<string, unknown> {
+/** A JSON request structure from the raw body (`{}` for none), with AWS's error for anything else. */
+export function parseJsonBody(body: unknown): Record<string, unknown> {
   if (!Buffer.isBuffer(body) || body.length === 0) return {};
   let parsed: unknown;
   try {

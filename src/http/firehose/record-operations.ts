@@ -11,7 +11,8 @@ import { firehoseConstraint, firehoseError } from '../../streams/delivery/errors
 import type { Logger } from '../../core/logger.js';
 import { AwsError } from '../../core/aws-error.js';
 import type { JsonOperation } from '../json-targets.js';
-import { decodedLengths, decodeInto, optionalStruct, recordData, requiredText } from './params.js';
+import { DecodedRecords } from './batch-body.js';
+import { decodedLengths, decodeInto, optionalStruct, recordData, requiredText, type Body } from './params.js';
 
 export function recordOperations(delivery: Delivery, logger: Logger): Record<string, JsonOperation> {
   const nameOf = (body: Readonly<Record<string, unknown>>): string => {
@@ -44,14 +45,10 @@ export function recordOperations(delivery: Delivery, logger: Logger): Record<str
     },
     PutRecordBatch: async (body) => {
       const name = nameOf(body);
-      const records = body.Records;
-      if (!Array.isArray(records)) throw firehoseConstraint('records', records ?? null, 'Member must not be null');
-      const data = recordData(records, (i) => `records.${i + 1}.member.data`);
-      const lengths = decodedLengths(data);
-      checkBatchLimits(lengths);
+      const { data, lengths } = batchRecords(body);
       let ids: string[];
       try {
-        ids = await delivery.put(name, decodeInto(data, lengths), lengths);
+        ids = await delivery.put(name, data(), lengths);
       } catch (error) {
         const failure = storeFailure(error);
         if (failure.type !== 'ServiceUnavailableException') throw failure;
@@ -61,4 +58,21 @@ export function recordOperations(delivery: Delivery, logger: Logger): Record<str
       return `{"FailedPutCount":0,"Encrypted":false,"RequestResponses":[${ids.map((id) => `{"RecordId":"${id}"}`).join(',')}]}`;
     },
   };
+}
+
+/**
+ * PutRecordBatch's records, checked against the batch limits before any is decoded: from the JSON document,
+ * or already decoded by the body reader (`batch-body.ts`), which checked nothing but their base64.
+ */
+function batchRecords(body: Body): { data: () => Buffer; lengths: readonly number[] } {
+  const records = body.Records;
+  if (records instanceof DecodedRecords) {
+    checkBatchLimits(records.lengths);
+    return { data: () => records.data, lengths: records.lengths };
+  }
+  if (!Array.isArray(records)) throw firehoseConstraint('records', records ?? null, 'Member must not be null');
+  const data = recordData(records, (i) => `records.${i + 1}.member.data`);
+  const lengths = decodedLengths(data);
+  checkBatchLimits(lengths);
+  return { data: () => decodeInto(data, lengths), lengths };
 }

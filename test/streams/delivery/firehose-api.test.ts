@@ -17,6 +17,7 @@ import {
 import { recordOperations } from '../../../src/http/firehose/record-operations.js';
 import type { Delivery } from '../../../src/streams/delivery/index.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { signedFetch } from '../../helpers/iot-api.js';
 import { createFolderStream, readObjects, startFirehoseHako, type FirehoseHako } from './helpers.js';
 
 let h: FirehoseHako;
@@ -113,6 +114,29 @@ describe('Firehose data plane', () => {
     await h.hako.delivery.flush('puts');
     const [object] = readObjects(h.bucketDir('puts-bucket'));
     assert.equal(object?.body.toString(), `${Array.from({ length: 500 }, (_, i) => `${i},`).join('')}end`);
+  });
+
+  it('PutRecordBatch bodies written by hand: JSON the SDK never writes is read as JSON, bad base64 is named', async () => {
+    await createFolderStream(h.firehose, 'by-hand', { BucketARN: 'arn:aws:s3:::by-hand-bucket', BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 900 } });
+    const put = async (body: string): Promise<{ status: number; json: { FailedPutCount?: number; message?: string } }> => {
+      const response = await signedFetch({ ports: h.hako.ports, dataDir: h.dataDir }, 'POST', '/', { body, headers: { 'x-amz-target': 'Firehose_20150804.PutRecordBatch' } });
+      return { status: response.status, json: (await response.json()) as { FailedPutCount?: number; message?: string } };
+    };
+    // Whitespace (read from the bytes), the members reordered and an escaped '/' (read by JSON.parse): all land.
+    const accepted = [
+      '{ "DeliveryStreamName" : "by-hand" , "Records" : [ { "Data" : "YQ==" } ] }',
+      '{"Records":[{"Data":"Yg=="}],"DeliveryStreamName":"by-hand"}',
+      '{"DeliveryStreamName":"by-hand","Records":[{"Data":"Y\\/8="}]}',
+    ];
+    for (const body of accepted) {
+      const answer = await put(body);
+      assert.deepEqual([answer.status, answer.json.FailedPutCount], [200, 0], body);
+    }
+    const bad = await put('{"DeliveryStreamName":"by-hand","Records":[{"Data":"YQ=="},{"Data":"Y*=="}]}');
+    assert.deepEqual([bad.status, bad.json.message], [400, 'Record 2 is not valid base64.']);
+    await h.hako.delivery.flush('by-hand');
+    const [object] = readObjects(h.bucketDir('by-hand-bucket'));
+    assert.deepEqual(object?.body, Buffer.from([0x61, 0x62, 0x63, 0xff]));
   });
 
   it('limits: 501 records, a record over 1,000 KiB, over 4 MiB in all, an unknown stream', async () => {
