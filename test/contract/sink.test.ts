@@ -9,7 +9,7 @@ import { after } from 'node:test';
 import { destinationPrefixes } from '../../src/streams/delivery/prefix.js';
 import { FolderSink, type Compression } from '../../src/streams/sinks/folder.js';
 import { WarehouseSink } from '../../src/streams/sinks/warehouse.js';
-import { Warehouse } from '../../src/streams/warehouse/index.js';
+import { Warehouse, warehouseTable } from '../../src/streams/warehouse/index.js';
 import { STAGING_SETUP } from '../../src/streams/warehouse/loader.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { readObjects } from '../streams/delivery/helpers.js';
@@ -67,7 +67,7 @@ function warehouseHarness(): () => Promise<SinkHarness> {
     const warehouse = new Warehouse({ file: path.join(root, 'warehouse.duckdb'), filesRoot: path.join(root, 'buckets'), logger: silentLogger(), writerSetup: STAGING_SETUP });
     warehouses.push(warehouse);
     const errors = new FolderSink({ root: path.join(root, 'buckets'), bucket: 'bucket', compression: 'UNCOMPRESSED', prefixes: destinationPrefixes('data/', 'errors/!{firehose:error-output-type}/') });
-    const sink = new WarehouseSink({ warehouse, target: { table: { schema: 'main', table: 'contract' } }, errors });
+    const sink = new WarehouseSink({ table: warehouseTable(warehouse, { table: { schema: 'main', table: 'contract' } }), errors });
     return {
       sink,
       records: 'json',

@@ -3,13 +3,14 @@
  * hako's `WarehouseDestination` (CreateDeliveryStream) and written back as `RedshiftDestinationDescription`
  * (DescribeDeliveryStream); S3 destinations go on through `destination.ts`. What the warehouse accepts
  * (`jdbc:hako:warehouse`, the CopyCommand) is checked by `streams/warehouse/destination`; features hako
- * does not have are refused by name, as for S3. The Password is read and dropped: DescribeDeliveryStream
- * never returns it, and the warehouse is hako's own.
+ * does not have are refused by name, as for S3. DescribeDeliveryStream never returns the Password (nor does
+ * Firehose); it is kept, in the stream's stored configuration, only for a `jdbc:postgresql:` URL, where
+ * it is the login's password — hako's own warehouse has no use for it.
  */
 import type { DeliveryStreamInfo, FolderDestination } from '../../streams/delivery/config.js';
 import { DEFAULT_BUFFERING } from '../../streams/delivery/config.js';
 import { firehoseConstraint, firehoseError } from '../../streams/delivery/errors.js';
-import type { WarehouseDestination } from '../../streams/warehouse/index.js';
+import { keepsPassword, type WarehouseDestination } from '../../streams/warehouse/index.js';
 import { describeDestination, destinationOf } from './destination.js';
 import { boundedInteger, optionalStruct, optionalText, requiredText, type Body } from './params.js';
 
@@ -55,14 +56,17 @@ export function redshiftDestinationOf(config: Body): WarehouseDestination {
   const copy = requiredStruct(config, 'CopyCommand', `${FIELD}.copyCommand`);
   const retry = optionalStruct(config, 'RetryOptions') ?? {};
   const s3 = s3ConfigurationOf(config);
+  const clusterJdbcUrl = requiredText(config, 'ClusterJDBCURL', `${FIELD}.clusterJDBCURL`);
+  const password = optionalText(config, 'Password', `${FIELD}.password`);
   return {
     kind: 'warehouse',
     roleArn: requiredText(config, 'RoleARN', `${FIELD}.roleARN`),
-    clusterJdbcUrl: requiredText(config, 'ClusterJDBCURL', `${FIELD}.clusterJDBCURL`),
+    clusterJdbcUrl,
     dataTableName: requiredText(copy, 'DataTableName', `${FIELD}.copyCommand.dataTableName`),
     dataTableColumns: optionalText(copy, 'DataTableColumns', `${FIELD}.copyCommand.dataTableColumns`),
     copyOptions: optionalText(copy, 'CopyOptions', `${FIELD}.copyCommand.copyOptions`),
     username: optionalText(config, 'Username', `${FIELD}.username`),
+    ...(password !== undefined && keepsPassword(clusterJdbcUrl) ? { password } : {}),
     retryDurationSeconds: boundedInteger(retry, 'DurationInSeconds', RETRY_SECONDS.min, RETRY_SECONDS.max, RETRY_SECONDS.fallback, `${FIELD}.retryOptions.durationInSeconds`),
     s3,
     bufferingHints: s3.bufferingHints,

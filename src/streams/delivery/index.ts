@@ -1,7 +1,7 @@
 /**
  * @module streams/delivery — Firehose-compatible delivery streams, composed: the registry, durable
- * buffers (`DeliveryBufferStore`), one `DeliveryWorker` per stream, its `Sink` (the object folder or the
- * warehouse table: `destination-sinks.ts`) and record processor, and metrics. `startDelivery` re-buffers
+ * buffers (`DeliveryBufferStore`), one `DeliveryWorker` per stream, its `Sink` (the object folder, or a
+ * table of the warehouse or of a PostgreSQL server: `destination-sinks.ts`) and record processor, and metrics. `startDelivery` re-buffers
  * what a previous run left in the store, so records acknowledged before a crash or stop are delivered after
  * the restart.
  */
@@ -111,7 +111,7 @@ export async function startDelivery(options: DeliveryOptions): Promise<Delivery>
   // Only streams that convert to Parquet open DuckDB (on their first delivery).
   const duckdb = new LazyDuckDb();
   const assembleDeps = { bucketsRoot, catalog: new TableCatalog(options.catalogRoot ?? path.join(path.dirname(bucketsRoot), 'catalog')), duckdb, invoke: options.invokeFunction, region, account, logger };
-  const sinkContext = { bucketsRoot, warehouse: options.warehouse, now: () => clock.now() };
+  const sinkContext = { bucketsRoot, warehouse: options.warehouse, now: () => clock.now(), logger };
   const workerFor = (info: DeliveryStreamInfo): DeliveryWorker => {
     if (info.destination.kind === 'warehouse') {
       // The warehouse takes records as they came (no transformation or conversion yet), with its own retry duration.

@@ -106,7 +106,7 @@ export class DeliveryWorker {
 
   /**
    * Stops retrying (a batch that still fails stays in the store for the next start), makes one attempt at
-   * what is buffered when `flush`, and ends deliveries.
+   * what is buffered when `flush`, ends deliveries and closes the sink (its connections, if any).
    */
   async close(options: { flush: boolean }): Promise<void> {
     this.#stopping = true;
@@ -114,6 +114,11 @@ export class DeliveryWorker {
     if (options.flush) await this.flush();
     this.#closed = true;
     while (this.#running !== undefined) await this.#running;
+    try {
+      await this.#o.sink.close?.();
+    } catch (error) {
+      this.#o.logger.warn({ err: error, stream: this.#o.info.name }, `closing the destination of ${this.#o.info.name} failed`);
+    }
   }
 
   #due(): boolean {

@@ -35,6 +35,8 @@ export interface Sink {
   readonly kind: 'folder' | 'warehouse';
   /** Delivers one batch; resolves once it is durable and visible whole. */
   deliver(batch: DeliveryBatch): Promise<DeliveryReceipt>;
+  /** Releases what the sink holds (a PostgreSQL pool); called once, when its stream is deleted or hako stops. */
+  close?(): Promise<void>;
 }
 
 /** A failure that no retry can fix (a bad prefix, a record a table cannot take): the batch is not retried. */

@@ -8,21 +8,21 @@
  * `warehouse-failed`, one Firehose error line each (errorCode `Redshift.DataLoadFailed`, the reason, the
  * raw record in base64) — and the rest of the batch loads. The error output is written before the load
  * commits, so if it cannot be written nothing loads and the worker retries the batch. A load the table's
- * own constraints refuse (a user's PRIMARY KEY or CHECK) would fail every retry alike, so the whole batch
- * goes to the error output instead.
+ * own constraints refuse as a whole (DuckDB: a user's PRIMARY KEY or CHECK) would fail every retry alike,
+ * so the whole batch goes to the error output instead.
+ *
+ * The table is a `TableLoader`: hako's DuckDB warehouse, or a PostgreSQL server's table (`warehouse/postgres`).
  *
  * Delivery is at-least-once, as with Redshift's COPY: a crash after the commit and before the delivery
  * buffer forgets the batch loads it again at the next start. Batches from the worker's own error path
  * (`errorOutputType` set: records a transform failed) go straight to the error output.
  */
 import { errorOutputLine } from '../delivery/processor.js';
-import { loadDocuments, splitJsonRecords, type LoadTarget, type Rejection, type Warehouse } from '../warehouse/index.js';
-import { displayName } from '../warehouse/schema.js';
+import { splitJsonRecords, type Rejection, type TableLoader } from '../warehouse/index.js';
 import type { DeliveryBatch, DeliveryReceipt, Sink } from './sink.js';
 
 export interface WarehouseSinkOptions {
-  readonly warehouse: Warehouse;
-  readonly target: LoadTarget;
+  readonly table: TableLoader;
   /** Where failed records go: the folder sink of the S3Configuration's bucket. */
   readonly errors: Sink;
   readonly now?: () => number;
@@ -40,24 +40,26 @@ export class WarehouseSink implements Sink {
 
   async deliver(batch: DeliveryBatch): Promise<DeliveryReceipt> {
     if (batch.errorOutputType !== undefined) return this.#options.errors.deliver(batch);
-    const { warehouse, target } = this.#options;
+    const { table } = this.#options;
     const documents = splitJsonRecords(batch.records);
-    const locations = [`warehouse:${displayName(target.table)}`];
+    const locations = [table.location];
     let bytes = 0;
     try {
-      const result = await warehouse.write((connection) =>
-        loadDocuments(connection, target, documents, async (rejected) => {
-          if (rejected.length > 0) locations.push(...(await this.#writeErrors(batch, rejected)).locations);
-        }),
-      );
+      const result = await table.load(documents, async (rejected) => {
+        if (rejected.length > 0) locations.push(...(await this.#writeErrors(batch, rejected)).locations);
+      });
       const failed = new Set(result.rejected.map((rejection) => rejection.record));
       batch.records.forEach((record, i) => failed.has(i) || (bytes += record.length));
     } catch (error) {
-      if (!isConstraintError(error)) throw error;
+      if (!table.refusesBatch(error)) throw error;
       const reason = `the table refused the load: ${(error as Error).message.split('\n')[0]}`;
       locations.push(...(await this.#writeErrors(batch, batch.records.map((_, record) => ({ record, reason })))).locations);
     }
     return { locations, bytes };
+  }
+
+  async close(): Promise<void> {
+    await this.#options.table.close?.();
   }
 
   #writeErrors(batch: DeliveryBatch, rejected: readonly Rejection[]): Promise<DeliveryReceipt> {
@@ -67,9 +69,4 @@ export class WarehouseSink implements Sink {
     );
     return this.#options.errors.deliver({ ...batch, records, errorOutputType: 'warehouse-failed' });
   }
-}
-
-/** DuckDB's constraint violations: the same batch would fail the same way on every retry. */
-function isConstraintError(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith('Constraint Error');
 }

@@ -1,27 +1,11 @@
 /**
- * @module streams/warehouse/columns — which columns one load writes, and the DDL that makes them exist:
- * the table's current columns, the batch's keys, inferred types, CREATE TABLE / ALTER TABLE ADD COLUMN.
- * Runs inside the load's transaction on the staged objects (`hako_staging`), so a failed load leaves
- * neither the table nor a column behind.
- *
- * Declared columns (`DataTableColumns`): the load writes exactly those; keys not declared are ignored (as
- * Redshift's `JSON 'auto'` ignores fields without a column); a declared column the table lacks is added.
- * Inferred (no `DataTableColumns`): every key becomes a column, the first batch creating the table and a
- * later batch with a new key adding one; rows loaded before have NULL there. A key only ever null makes no
- * column yet. A key that differs from a column only in case, or cannot name a column, rejects its record
- * (column names are case-insensitive, keys are not).
+ * @module streams/warehouse/columns — the DuckDB side of column planning (`column-plan.ts` decides which
+ * columns a load writes and creates): the table's current columns, types inferred from the staged objects
+ * (`hako_staging`), CREATE TABLE / ALTER TABLE ADD COLUMN; and the check of declared DuckDB types.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { displayName, inferType, keyProblem, qualifiedName, quoteIdent, quoteText, type DeclaredColumn, type TableColumn, type TableName } from './schema.js';
-
-export interface ColumnPlan {
-  /** The columns this load inserts into, each with the JSON key it is read from. */
-  readonly targets: ReadonlyArray<TableColumn & { readonly key: string }>;
-  /** Columns created by this load (the table's, when it creates the table). */
-  readonly added: readonly string[];
-}
-
-export type Reject = (records: readonly number[], reason: string) => Promise<void>;
+import type { ColumnCatalog } from './column-plan.js';
+import { inferType, qualifiedName, quoteIdent, quoteText, type DeclaredColumn, type TableColumn, type TableName } from './schema.js';
 
 /** The table's columns, in order; undefined when there is no such table. */
 export async function tableColumns(connection: DuckDBConnection, name: TableName): Promise<TableColumn[] | undefined> {
@@ -53,54 +37,15 @@ async function recordsWithKeys(connection: DuckDBConnection, keys: readonly stri
   return rows.map(([rec]) => Number(rec));
 }
 
-/**
- * Decides the load's columns, rejecting records whose keys cannot be columns, and runs the DDL. `keys` are
- * the batch's top-level keys in order of first appearance (found while splitting the records).
- */
-export async function planColumns(connection: DuckDBConnection, table: TableName, declared: readonly DeclaredColumn[] | undefined, keys: ReadonlySet<string>, reject: Reject): Promise<ColumnPlan> {
-  const existing = (await tableColumns(connection, table)) ?? [];
-  const byName = new Map(existing.map((column) => [column.name.toLowerCase(), column]));
-  const targets: Array<TableColumn & { key: string }> = [];
-  const wanted: Array<{ name: string; type: string | undefined }> = [];
-  if (declared !== undefined) {
-    for (const column of declared) {
-      const found = byName.get(column.name.toLowerCase());
-      if (found !== undefined) targets.push({ ...found, key: column.name });
-      else wanted.push({ name: column.name, type: column.type });
-    }
-  } else {
-    const added = new Map<string, string>();
-    const refused = new Map<string, string>();
-    for (const key of keys) {
-      const found = byName.get(key.toLowerCase());
-      const problem = keyProblem(key);
-      if (found !== undefined && found.name !== key) refused.set(key, `key '${key}' differs only in case from column ${found.name} of ${displayName(table)} (column names are case-insensitive)`);
-      else if (problem !== undefined) refused.set(key, problem);
-      else if (found === undefined && added.has(key.toLowerCase())) refused.set(key, `key '${key}' differs only in case from key '${added.get(key.toLowerCase())}' (column names are case-insensitive)`);
-      else if (found === undefined) {
-        added.set(key.toLowerCase(), key);
-        wanted.push({ name: key, type: undefined });
-      }
-    }
-    for (const [key, reason] of refused) {
-      const records = await recordsWithKeys(connection, [key]);
-      await reject(records, reason);
-    }
-    targets.push(...existing.map((column) => ({ ...column, key: column.name })));
-  }
-  const types = await inferTypes(connection, wanted.filter((column) => column.type === undefined).map((column) => column.name));
-  const created: TableColumn[] = [];
-  for (const column of wanted) {
-    // A declared column must exist even if no value came yet; an inferred one waits for a non-null value.
-    const type = column.type ?? types.get(column.name) ?? (declared !== undefined ? 'VARCHAR' : undefined);
-    if (type !== undefined) created.push({ name: column.name, type, nullable: true });
-  }
-  if (created.length > 0) await createColumns(connection, table, existing.length === 0, created);
-  // Types as DuckDB spells them (a declared `int` is INTEGER), for the casts that follow.
-  const now = created.length === 0 ? existing : ((await tableColumns(connection, table)) ?? []);
-  const spelled = new Map(now.map((column) => [column.name.toLowerCase(), column]));
-  for (const column of created) targets.push({ ...(spelled.get(column.name.toLowerCase()) ?? column), key: column.name });
-  return { targets, added: created.map((column) => column.name) };
+/** Planning's questions (`column-plan.ts`), answered by DuckDB on the writer connection. */
+export function duckdbCatalog(connection: DuckDBConnection): ColumnCatalog {
+  return {
+    tableColumns: (table) => tableColumns(connection, table),
+    inferTypes: (keys) => inferTypes(connection, keys),
+    recordsWithKeys: (keys) => recordsWithKeys(connection, keys),
+    createColumns: (table, createTable, columns) => createColumns(connection, table, createTable, columns),
+    textType: 'VARCHAR',
+  };
 }
 
 async function createColumns(connection: DuckDBConnection, table: TableName, createTable: boolean, columns: readonly TableColumn[]): Promise<void> {

@@ -7,7 +7,7 @@
  *    than binding them as one string and splitting it in SQL; JSON parsing and casting then run in DuckDB,
  *    vectorised, rather than per value in JavaScript);
  * 2. `rejectInvalidJson` — objects DuckDB cannot parse reject their records;
- * 3. `planColumns` — the table and the columns this batch needs (see `columns.ts`);
+ * 3. `planColumns` — the table and the columns this batch needs (see `column-plan.ts`);
  * 4. `castRows` — each object parsed once (`json_transform`) and each value cast to its column's type;
  *    a value present but not castable, or a NOT NULL column without a value, rejects its record;
  * 5. `insertRows` — the rest, in arrival order, in one INSERT … SELECT.
@@ -22,7 +22,8 @@
  * exact only to ~15 significant digits: send larger decimals as strings. Integers of any size stay exact.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { planColumns, type ColumnPlan } from './columns.js';
+import { planColumns, type ColumnPlan } from './column-plan.js';
+import { duckdbCatalog } from './columns.js';
 import type { JsonDocuments } from './json-records.js';
 import { displayName, extractionOf, qualifiedName, quoteIdent, quoteText, type DeclaredColumn, type TableColumn, type TableName } from './schema.js';
 
@@ -82,7 +83,7 @@ async function loadStaged(connection: DuckDBConnection, target: LoadTarget, inpu
   };
   await stage(connection, input);
   await rejectInvalidJson(connection, rejected);
-  let plan = await planColumns(connection, target.table, target.declared, input.keys, (records, reason) => reject(records.map((record) => [record, reason])));
+  let plan = await planColumns(duckdbCatalog(connection), target.table, target.declared, input.keys, (records, reason) => reject(records.map((record) => [record, reason])));
   if (plan.targets.length === 0) {
     const rest = (await connection.runAndReadAll('SELECT DISTINCT rec FROM hako_staging')).getRows().map(([rec]) => Number(rec));
     await reject(rest.map((record) => [record, `no column to create table ${displayName(target.table)} with: the records have no key with a non-null value`]));

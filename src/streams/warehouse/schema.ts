@@ -39,13 +39,13 @@ const TYPE_TEXT = /^[A-Za-z][A-Za-z0-9_ (),[\]"]*$/;
 /** JSON keys that can be column names in an inferred table. */
 const MAX_KEY_LENGTH = 127;
 
-/** `table` or `schema.table`, unquoted identifiers; the schema defaults to `main`. */
-export function parseTableName(text: string): TableName {
+/** `table` or `schema.table`, unquoted identifiers; the schema defaults to `main` (DuckDB's; PostgreSQL's is `public`). */
+export function parseTableName(text: string, defaultSchema = 'main'): TableName {
   const parts = text.split('.');
   if (parts.length > 2 || parts.some((part) => !IDENTIFIER.test(part))) {
     throw new SchemaError(`DataTableName '${text}' must be a table name or schema.table, each a letter or _ followed by letters, digits, _ or $ (127 characters at most).`);
   }
-  return parts.length === 2 ? { schema: parts[0] as string, table: parts[1] as string } : { schema: 'main', table: parts[0] as string };
+  return parts.length === 2 ? { schema: parts[0] as string, table: parts[1] as string } : { schema: defaultSchema, table: parts[0] as string };
 }
 
 /** Splits at commas outside parentheses, so `DECIMAL(10,2)` and `STRUCT(a INT, b INT)` stay whole. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { CreateDeliveryStreamCommand, FirehoseClient, type ExtendedS3DestinationConfiguration } from '@aws-sdk/client-firehose';
 import { resolveConfig } from '../../../src/core/config.js';
-import { silentLogger } from '../../../src/core/logger.js';
+import { silentLogger, type Logger } from '../../../src/core/logger.js';
 import { startHako, type RunningHako } from '../../../src/main.js';
 import { rootCredentials } from '../../helpers/aws.js';
 import { TestClock } from '../helpers.js';
@@ -27,12 +27,12 @@ export interface FirehoseHako {
   close(): Promise<void>;
 }
 
-/** Starts hako (fresh data dir unless given). The Firehose client speaks HTTP/1.1 by default: no handler needed. */
-export async function startFirehoseHako(options: { dataDir?: string; clock?: TestClock; store?: 'sqlite' | 'memory' } = {}): Promise<FirehoseHako> {
+/** Starts hako (fresh data dir unless given; silent unless given a logger). The Firehose client speaks HTTP/1.1 by default: no handler needed. */
+export async function startFirehoseHako(options: { dataDir?: string; clock?: TestClock; store?: 'sqlite' | 'memory'; logger?: Logger } = {}): Promise<FirehoseHako> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'hako-firehose-'));
   const clock = options.clock ?? new TestClock();
   const config = resolveConfig({ mqttPort: 0, httpPort: 0, mqttsPort: 0, dataDir, store: options.store ?? 'sqlite', iam: { maxClockSkew: 10 * 24 * 3600 } });
-  const hako = await startHako(config, silentLogger(), clock);
+  const hako = await startHako(config, options.logger ?? silentLogger(), clock);
   // maxAttempts 1: a refused request must show its first answer, not a retry's.
   const firehose = new FirehoseClient({ endpoint: `http://127.0.0.1:${hako.ports.http}`, region: 'us-east-1', credentials: rootCredentials(dataDir), maxAttempts: 1 });
   let stopped = false;

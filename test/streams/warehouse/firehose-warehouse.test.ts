@@ -10,58 +10,13 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CreateDeliveryStreamCommand, DescribeDeliveryStreamCommand, PutRecordBatchCommand, type FirehoseClient, type RedshiftDestinationConfiguration } from '@aws-sdk/client-firehose';
-import type { Delivery } from '../../../src/streams/delivery/index.js';
+import { CreateDeliveryStreamCommand, DescribeDeliveryStreamCommand, PutRecordBatchCommand, type RedshiftDestinationConfiguration } from '@aws-sdk/client-firehose';
 import { runQuery } from '../../../src/streams/warehouse/index.js';
 import { jsonRecord, readObjects, startFirehoseHako, TestClock, type FirehoseHako } from '../delivery/helpers.js';
+import { createWarehouseStream, delivered, putAll, redshift } from './firehose-helpers.js';
 
 const TOTAL = 100_000;
 const T0 = Math.floor(Date.now() / 3600_000) * 3600_000 - 1000;
-
-function redshift(table: string, extra: Partial<RedshiftDestinationConfiguration> = {}, s3: Partial<NonNullable<RedshiftDestinationConfiguration['S3Configuration']>> = {}): RedshiftDestinationConfiguration {
-  return {
-    RoleARN: 'arn:aws:iam::000000000000:role/firehose',
-    ClusterJDBCURL: 'jdbc:hako:warehouse',
-    CopyCommand: { DataTableName: table, CopyOptions: "JSON 'auto'" },
-    Username: 'loader',
-    Password: 'never shown',
-    S3Configuration: { RoleARN: 'arn:aws:iam::000000000000:role/firehose', BucketARN: 'arn:aws:s3:::staging', ...s3 },
-    ...extra,
-  };
-}
-
-async function createWarehouseStream(firehose: FirehoseClient, name: string, config: RedshiftDestinationConfiguration): Promise<void> {
-  await firehose.send(new CreateDeliveryStreamCommand({ DeliveryStreamName: name, DeliveryStreamType: 'DirectPut', RedshiftDestinationConfiguration: config }));
-}
-
-async function putAll(firehose: FirehoseClient, stream: string, records: (i: number) => Buffer, total: number, inFlight = 4): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next < total) {
-      const from = next;
-      next += 500;
-      const out = await firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: stream, Records: Array.from({ length: Math.min(500, total - from) }, (_, i) => ({ Data: records(from + i) })) }));
-      assert.equal(out.FailedPutCount, 0);
-    }
-  }));
-}
-
-/** Resolves once `count` records of `stream` were delivered (the delivery hook, not polling); counts the loads. */
-function delivered(delivery: Delivery, stream: string, count: number): Promise<number> {
-  let seen = 0;
-  let loads = 0;
-  return new Promise((resolve) => {
-    const off = delivery.onDelivered((event) => {
-      if (event.stream !== stream) return;
-      seen += event.records;
-      loads++;
-      if (seen >= count) {
-        off();
-        resolve(loads);
-      }
-    });
-  });
-}
 
 async function scalar(h: FirehoseHako, sql: string): Promise<unknown[]> {
   return (await runQuery(h.hako.warehouse, sql)).rows[0] as unknown[];
@@ -167,8 +122,7 @@ test('CreateDeliveryStream checks the Redshift configuration; DescribeDeliverySt
     assert.equal(destination?.ExtendedS3DestinationDescription, undefined);
 
     const refusals: Array<[RedshiftDestinationConfiguration, RegExp]> = [
-      [redshift('t', { ClusterJDBCURL: 'jdbc:redshift://c.abc.us-east-1.redshift.amazonaws.com:5439/dev' }), /is not a warehouse hako can load: use jdbc:hako:warehouse/],
-      [redshift('t', { ClusterJDBCURL: 'jdbc:postgresql://localhost:5432/db' }), /PostgreSQL is not available in this hako \(the pg package is not installed\)/],
+      [redshift('t', { ClusterJDBCURL: 'jdbc:redshift://c.abc.us-east-1.redshift.amazonaws.com:5439/dev' }), /is not a warehouse hako can load: use jdbc:hako:warehouse .* or jdbc:postgresql:\/\/host\[:port\]\/database/],
       [redshift('bad-name'), /DataTableName 'bad-name' must be a table name or schema\.table/],
       [redshift('t', { CopyCommand: { DataTableName: 't', CopyOptions: "CSV DELIMITER ','" } }), /CSV is not supported by hako/],
       [redshift('t', { CopyCommand: { DataTableName: 't', DataTableColumns: 'id BIGNUMBER' } }), /DataTableColumns 'id BIGNUMBER': the type 'BIGNUMBER' of column id is not a DuckDB type/],

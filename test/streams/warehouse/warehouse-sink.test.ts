@@ -12,13 +12,13 @@ import { destinationPrefixes } from '../../../src/streams/delivery/prefix.js';
 import { FolderSink } from '../../../src/streams/sinks/folder.js';
 import type { DeliveryBatch } from '../../../src/streams/sinks/sink.js';
 import { WarehouseSink } from '../../../src/streams/sinks/warehouse.js';
-import { runQuery, WarehouseClosedError } from '../../../src/streams/warehouse/index.js';
+import { runQuery, WarehouseClosedError, warehouseTable } from '../../../src/streams/warehouse/index.js';
 import { readObjects } from '../delivery/helpers.js';
 import { rows, target, testWarehouse, type TestWarehouse } from './helpers.js';
 
 function sinkFor(w: TestWarehouse, columns?: string): WarehouseSink {
   const errors = new FolderSink({ root: w.bucketsRoot, bucket: 'errors', compression: 'UNCOMPRESSED', prefixes: destinationPrefixes(undefined, 'failed/!{firehose:error-output-type}/') });
-  return new WarehouseSink({ warehouse: w.warehouse, target: target('events', columns), errors, now: () => 1_000 });
+  return new WarehouseSink({ table: warehouseTable(w.warehouse, target('events', columns)), errors, now: () => 1_000 });
 }
 
 const batch = (records: string[]): DeliveryBatch => ({ stream: 's', version: 1, oldestArrivalMs: 500, records: records.map((record) => Buffer.from(record)) });
