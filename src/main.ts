@@ -47,9 +47,10 @@ import { startStreams, type Streams } from './streams/index.js';
 import { shardSource } from './streams/shard-source.js';
 import { MemoryStreamStore, type StreamStore } from './streams/store.js';
 import { SqliteStreamStore } from './streams/sqlite-stream-store.js';
-import { defaultBucketsRoot, defaultCatalogRoot, startDelivery, type Delivery } from './streams/delivery/index.js';
+import { defaultBucketsRoot, defaultCatalogRoot, defaultDeliveryBufferRoot, startDelivery, type Delivery } from './streams/delivery/index.js';
 import { MemoryDeliveryBufferStore, type DeliveryBufferStore } from './streams/delivery/buffer-store.js';
-import { SqliteDeliveryBufferStore } from './streams/delivery/sqlite-buffer-store.js';
+import { SegmentDeliveryBufferStore } from './streams/delivery/segment-buffer-store.js';
+import { moveSqliteBufferRows } from './streams/delivery/sqlite-buffer-store.js';
 import { createWarehouse, type Warehouse } from './streams/warehouse/index.js';
 
 export interface Ports {
@@ -96,7 +97,7 @@ interface Stores {
   close(): Promise<void>;
 }
 
-function openStores(config: HakoConfig, logger: Logger): Stores {
+async function openStores(config: HakoConfig, logger: Logger): Promise<Stores> {
   if (config.store === 'memory') {
     return { sessions: new MemorySessionStore(), retained: new MemoryRetainedStore(), records: new MemoryRecordStore(), streams: new MemoryStreamStore(), deliveryBuffers: new MemoryDeliveryBufferStore(), close: async () => undefined };
   }
@@ -109,12 +110,26 @@ function openStores(config: HakoConfig, logger: Logger): Stores {
     if (error instanceof HakoError) throw error;
     throw new HakoError('DATA_DIR_UNUSABLE', [config.dataDir, `cannot open ${file}: ${(error as Error).message}`], { cause: error });
   }
+  const bufferLogger = logger.child({ component: 'delivery' });
+  let deliveryBuffers: SegmentDeliveryBufferStore | undefined;
+  try {
+    deliveryBuffers = SegmentDeliveryBufferStore.open(defaultDeliveryBufferRoot(config.dataDir), { logger: bufferLogger });
+    // What a hako before the segment files left in SQLite (until it is all moved, every start tries again).
+    await moveSqliteBufferRows(db, deliveryBuffers, bufferLogger);
+  } catch (error) {
+    await deliveryBuffers?.close();
+    db.close();
+    if (error instanceof HakoError) throw error;
+    throw new HakoError('DATA_DIR_UNUSABLE', [config.dataDir, `cannot open the delivery buffer: ${(error as Error).message}`], { cause: error });
+  }
   const checkpointer = new WalCheckpointer(db, logger.child({ component: 'store' }));
+  const buffers = deliveryBuffers;
   const close = async (): Promise<void> => {
+    await buffers.close(); // a no-op after its own close; closes its files when start-up failed
     await checkpointer.stop();
     db.close();
   };
-  return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), records: new SqliteRecordStore(db), streams: new SqliteStreamStore(db), deliveryBuffers: new SqliteDeliveryBufferStore(db), close };
+  return { sessions: new SqliteSessionStore(db), retained: new SqliteRetainedStore(db), records: new SqliteRecordStore(db), streams: new SqliteStreamStore(db), deliveryBuffers: buffers, close };
 }
 
 /** Not loopback and not a wildcard address: clients reach hako by this very name. */
@@ -168,7 +183,7 @@ function writePorts(dataDir: string, ports: Ports): void {
 
 export async function startHako(config: HakoConfig, logger: Logger, clock: Clock = systemClock): Promise<RunningHako> {
   prepareDataDir(config.dataDir);
-  const stores = openStores(config, logger);
+  const stores = await openStores(config, logger);
   const hooks = new Hooks((name, error) => logger.error({ err: error, hook: name }, 'hook listener failed'));
   const allowAnonymous = isLoopbackHost(config.host);
   const changes = new ChangeFeed();

@@ -12,7 +12,7 @@
  * The load: `callers` keep-alive connections, each with one PutRecordBatch of 500 200-byte JSON records in
  * flight. The bodies (BODIES distinct batches) are signed once and replayed (json-target.ts), so the generator
  * spends its CPU on socket writes, not on hashing 140 KB per call. A call counts when it answers 200 with
- * `"FailedPutCount":0` (its records are in hako's SQLite buffer store, durable); anything else marks the cell ✗.
+ * `"FailedPutCount":0` (its records are in hako's delivery buffer files, durable); anything else marks the cell ✗.
  *
  * The phases: warm-up (load, unmeasured), then until hako's delivery metric counts every warm-up record in the
  * folder, so the window starts with empty buffers; then the window: load for `durationMs`, the calls in flight

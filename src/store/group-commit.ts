@@ -1,8 +1,9 @@
 /**
- * @module store/group-commit — writes made in one event-loop turn committed together in one SQLite
- * transaction, each caller's promise resolved once that transaction has committed (or rejected with its
- * error). A burst of writes pays for one commit instead of one each, and nothing resolves before it is
- * durable. The record store, the stream store and the delivery buffer all write this way.
+ * @module store/group-commit — writes made in one event-loop turn committed together (one SQLite
+ * transaction, or one `writev` to a delivery buffer segment file), each caller's promise resolved once that
+ * commit has returned (or rejected with its error). A burst of writes pays for one commit instead of one
+ * each, and nothing resolves before it is durable. The record store, the stream store and the delivery
+ * buffer segment files all write this way.
  */
 type Waiter = { resolve: () => void; reject: (error: unknown) => void };
 
@@ -11,7 +12,10 @@ export class GroupCommit<T> {
   #pending: T[] = [];
   #waiters: Waiter[] = [];
 
-  /** `commit` runs one transaction (a `db.transaction(…)` function): better-sqlite3 commits before it returns. */
+  /**
+   * `commit` writes the items synchronously: one transaction (a `db.transaction(…)` function, which
+   * better-sqlite3 commits before it returns) or one file write.
+   */
   constructor(commit: (items: readonly T[]) => void) {
     this.#commit = commit;
   }

@@ -113,7 +113,9 @@ CREATE TABLE stream_records (
 // Firehose-like delivery buffers (`streams/delivery/sqlite-buffer-store.ts`): one row per PutRecord or
 // PutRecordBatch call (its records back to back in `data`, their lengths as little-endian uint32s in
 // `lengths`), deleted once delivered. Rows are what a crash must not lose between the call's answer and
-// the object's write. Delivery stream configurations live in `records`.
+// the object's write. Delivery stream configurations live in `records`. hako now buffers in segment files
+// (`streams/delivery/segment-buffer-store.ts`) and moves rows found here into them at start; the table
+// stays so that a database an older hako wrote can be read.
 const deliveryBuffer = `
 CREATE TABLE delivery_buffer (
   stream     TEXT    NOT NULL,

@@ -1,10 +1,11 @@
 /**
  * @module streams/delivery/buffer-store — where records wait for delivery: the `DeliveryBufferStore`
- * interface and its in-memory implementation (SQLite: `sqlite-buffer-store.ts`).
+ * interface and its in-memory implementation (with a data directory: segment files,
+ * `segment-buffer-store.ts`; before those, SQLite: `sqlite-buffer-store.ts`).
  *
  * The unit is a chunk: the records of one PutRecord or PutRecordBatch call, stored back to back with
- * their lengths. One row per call rather than per record keeps the store's cost per call, not per
- * record (500 records of 200 bytes are one 100 KB insert); deliveries take whole chunks, and the record
+ * their lengths. One entry per call rather than per record keeps the store's cost per call, not per
+ * record (500 records of 200 bytes are one 100 KB append); deliveries take whole chunks, and the record
  * boundaries survive for processors that need records (transforms, partitioning).
  */
 
@@ -25,7 +26,10 @@ export interface BufferedChunk extends ChunkMeta {
 }
 
 export interface DeliveryBufferStore {
-  /** Stores a chunk; resolves once it is durable (it survives a crash of hako). */
+  /**
+   * Stores a chunk; resolves once it is durable (it survives a crash of hako). Per stream, seqs come in
+   * increasing order: above every seq appended before, or after a reopen, above those `load` returns.
+   */
   append(chunk: BufferedChunk): Promise<void>;
   /** Every stored chunk's metadata, by stream then seq: what start-up re-buffers. */
   load(): Promise<ChunkMeta[]>;
@@ -48,7 +52,8 @@ export function recordsOf(chunk: BufferedChunk): Buffer[] {
   return records;
 }
 
-const metaOf = ({ stream, seq, arrivalMs, count, bytes }: ChunkMeta): ChunkMeta => ({ stream, seq, arrivalMs, count, bytes });
+/** The metadata of a chunk, without its bytes. */
+export const metaOf = ({ stream, seq, arrivalMs, count, bytes }: ChunkMeta): ChunkMeta => ({ stream, seq, arrivalMs, count, bytes });
 
 /** For `--store memory` and tests: nothing survives the process. */
 export class MemoryDeliveryBufferStore implements DeliveryBufferStore {

@@ -214,6 +214,11 @@ export function defaultCatalogRoot(dataDir: string): string {
   return path.join(dataDir, 'catalog');
 }
 
+/** `<data-dir>/delivery-buffer`: the segment files of records waiting for delivery (`segment-buffer-store.ts`). */
+export function defaultDeliveryBufferRoot(dataDir: string): string {
+  return path.join(dataDir, 'delivery-buffer');
+}
+
 /** `<data-dir>/buckets`: the default root of bucket folders. */
 export function defaultBucketsRoot(dataDir: string): string {
   return path.join(dataDir, 'buckets');
