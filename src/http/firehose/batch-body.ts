@@ -75,10 +75,9 @@ function decodeSpans(body: Buffer, spans: readonly number[]): DecodedRecords | u
   const data = Buffer.allocUnsafe(total);
   let offset = 0;
   for (let i = 0; i < spans.length; i += 2) {
-    const start = spans[i] as number;
-    const end = spans[i + 1] as number;
     // Node's decoder skips characters outside the alphabet, so a short write is how bad text shows.
-    const written = data.write(body.toString('latin1', start, end), offset, 'base64');
+    // (A decoder over the bytes in JavaScript, without the string, measured no faster in hako.)
+    const written = data.write(body.toString('latin1', spans[i] as number, spans[i + 1] as number), offset, 'base64');
     if (written !== lengths[i / 2]) return undefined;
     offset += written;
   }
@@ -112,8 +111,10 @@ class Scanner {
   /** Consumes `"name"` and the colon after it. */
   member(quotedName: Buffer): boolean {
     this.#skipSpace();
-    if (this.body.compare(quotedName, 0, quotedName.length, this.at, this.at + quotedName.length) !== 0) return false;
-    this.at += quotedName.length;
+    // A loop, not Buffer#compare: for a dozen bytes the native call's argument checks cost more than the bytes.
+    const { body, at } = this;
+    for (let i = 0; i < quotedName.length; i++) if (body[at + i] !== quotedName[i]) return false;
+    this.at = at + quotedName.length;
     return this.byte(0x3a);
   }
 

@@ -88,7 +88,7 @@ export function processorFor(destination: FolderDestination, prefixes: Destinati
       }
       if (conversion !== undefined) groups = await convertGroups(groups, conversion, deps, failed);
       return {
-        groups: groups.filter((group) => group.records.length > 0).map((group) => ({ records: group.records.map((record) => record.data), oldestArrivalMs: oldestOf(group.records), partitionKeys: group.keys })),
+        groups: groups.filter((group) => group.records.length > 0).map((group) => ({ records: group.records.map((record) => record.data), count: group.records.length, oldestArrivalMs: oldestOf(group.records), partitionKeys: group.keys })),
         failed,
       };
     },

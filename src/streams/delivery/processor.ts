@@ -16,6 +16,10 @@ export { errorOutputLine, type FailedRecord } from './error-output.js';
 export interface RecordGroup {
   /** In arrival order. */
   readonly records: readonly Buffer[];
+  /** How many: `records.length`, without building `records` where it is made on demand. */
+  readonly count: number;
+  /** The same bytes as `records`, back to back in fewer buffers, when the group has them (`DeliveryBatch`). */
+  readonly contiguous?: readonly Buffer[] | undefined;
   /** Arrival of the group's oldest record: what the object's name and timestamps show. */
   readonly oldestArrivalMs: number;
   readonly partitionKeys?: PartitionKeys | undefined;
@@ -31,13 +35,35 @@ export interface RecordProcessor {
   process(chunks: readonly BufferedChunk[]): Promise<ProcessedRecords>;
 }
 
+/**
+ * The buffered chunks as one group: each chunk's data is already its records back to back, so a sink that
+ * writes records as sent takes those buffers (`contiguous`), and the per-record views, 500 a call, are made
+ * only for a sink that asks for `records`.
+ */
+class ChunkGroup implements RecordGroup {
+  readonly count: number;
+  readonly contiguous: readonly Buffer[];
+  readonly oldestArrivalMs: number;
+  readonly #chunks: readonly BufferedChunk[];
+  #records: Buffer[] | undefined;
+
+  constructor(chunks: readonly BufferedChunk[]) {
+    this.#chunks = chunks;
+    this.count = chunks.reduce((sum, chunk) => sum + chunk.lengths.length, 0);
+    this.contiguous = chunks.map((chunk) => chunk.data);
+    // reduce, not Math.min(...): a batch of single-record PutRecords can hold far more chunks than a call takes arguments
+    this.oldestArrivalMs = chunks.reduce((oldest, chunk) => Math.min(oldest, chunk.arrivalMs), Infinity);
+  }
+
+  get records(): readonly Buffer[] {
+    return (this.#records ??= this.#chunks.flatMap(recordsOf));
+  }
+}
+
 /** No processing configured: every record goes to the destination as sent, in one object. */
 export const passThrough: RecordProcessor = {
   process: async (chunks) => {
-    const records = chunks.flatMap(recordsOf);
-    if (records.length === 0) return { groups: [], failed: [] };
-    // reduce, not Math.min(...): a batch of single-record PutRecords can hold far more chunks than a call takes arguments
-    const oldestArrivalMs = chunks.reduce((oldest, chunk) => Math.min(oldest, chunk.arrivalMs), Infinity);
-    return { groups: [{ records, oldestArrivalMs }], failed: [] };
+    const group = new ChunkGroup(chunks);
+    return { groups: group.count === 0 ? [] : [group], failed: [] };
   },
 };

@@ -17,7 +17,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import { PermanentDeliveryError, type Sink } from '../sinks/sink.js';
+import { PermanentDeliveryError, type DeliveryBatch, type Sink } from '../sinks/sink.js';
 import type { BufferedChunk, ChunkMeta, DeliveryBufferStore } from './buffer-store.js';
 import type { DeliveryStreamInfo } from './config.js';
 import type { DeliveryMetrics } from './metrics.js';
@@ -180,11 +180,13 @@ export class DeliveryWorker {
     // One object per group (per partition-key set with dynamic partitioning). A failure part-way retries
     // the whole batch, so an object may be written twice: delivery is at-least-once.
     for (const group of processed.groups) {
-      const receipt = await sink.deliver({ ...base, oldestArrivalMs: group.oldestArrivalMs, records: group.records, partitionKeys: group.partitionKeys });
-      metrics.deliveredRecords.inc(labels, group.records.length);
+      // `records` read through a getter: a group may build them only if the sink reads them (`contiguous`).
+      const batch: DeliveryBatch = { ...base, oldestArrivalMs: group.oldestArrivalMs, get records() { return group.records; }, contiguous: group.contiguous, partitionKeys: group.partitionKeys };
+      const receipt = await sink.deliver(batch);
+      metrics.deliveredRecords.inc(labels, group.count);
       metrics.deliveredBytes.inc(labels, receipt.bytes);
       metrics.objects.inc(labels, receipt.locations.length);
-      this.#o.onDelivered?.({ stream: info.name, records: group.records.length, locations: receipt.locations });
+      this.#o.onDelivered?.({ stream: info.name, records: group.count, locations: receipt.locations });
     }
     const now = clock.now();
     for (const [errorOutputType, failed] of byErrorOutputType(processed.failed)) {

@@ -87,7 +87,8 @@ export class FolderSink implements Sink {
 
   async deliver(batch: DeliveryBatch): Promise<DeliveryReceipt> {
     const key = this.keyFor(batch);
-    const body = this.#options.compression === 'GZIP' ? [await gzip(Buffer.concat(batch.records))] : batch.records;
+    const records = batch.contiguous ?? batch.records;
+    const body = this.#options.compression === 'GZIP' ? [await gzip(Buffer.concat(records))] : records;
     const temporary = await this.temporaryPath();
     let bytes = 0;
     const file = await open(temporary, 'w', 0o644);

@@ -17,6 +17,12 @@ export interface DeliveryBatch {
   readonly oldestArrivalMs: number;
   /** The records, in arrival order. Delivered as sent: no delimiter is added. */
   readonly records: readonly Buffer[];
+  /**
+   * The same bytes as `records`, back to back in fewer buffers (a PutRecordBatch call's each), when the
+   * batch has them: a sink that writes the records as sent writes these instead of reading `records`, which
+   * may then never be built.
+   */
+  readonly contiguous?: readonly Buffer[] | undefined;
   /** With dynamic partitioning: the keys the `Prefix` expressions name (all records of a batch share them). */
   readonly partitionKeys?: PartitionKeys | undefined;
   /** Set for records that failed before reaching the destination: they go to the error output. */

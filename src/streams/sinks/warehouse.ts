@@ -67,6 +67,8 @@ export class WarehouseSink implements Sink {
     const records = rejected.map(({ record, reason }) =>
       errorOutputLine({ data: batch.records[record] as Buffer, arrivalMs: batch.oldestArrivalMs, attemptsMade: 1, errorCode: LOAD_ERROR_CODE, errorMessage: reason }, now),
     );
-    return this.#options.errors.deliver({ ...batch, records, errorOutputType: 'warehouse-failed' });
+    // A new batch, not a copy of this one: its `contiguous` bytes, if any, are the records, not these lines.
+    const { stream, version, oldestArrivalMs, partitionKeys } = batch;
+    return this.#options.errors.deliver({ stream, version, oldestArrivalMs, partitionKeys, records, errorOutputType: 'warehouse-failed' });
   }
 }

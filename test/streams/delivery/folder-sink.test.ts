@@ -50,6 +50,23 @@ describe('folder sink: keys and encodings', () => {
     assert.match(plain ?? '', /\.ndjson$/);
   });
 
+  it('a batch with its records back to back (contiguous) is written from those buffers, records never read', async () => {
+    const root = freshRoot();
+    const contiguousBatch = (compression: FolderSinkOptions['compression']): DeliveryBatch => ({
+      stream: 'ds',
+      version: 1,
+      oldestArrivalMs: AT,
+      contiguous: [Buffer.from('{"x":1}\n{"x":2}\n'), Buffer.from('{"x":3}\n')],
+      get records(): Buffer[] {
+        throw new Error(`the ${compression} folder sink read records`);
+      },
+    });
+    const [plain] = (await sinkIn(root).deliver(contiguousBatch('UNCOMPRESSED'))).locations;
+    assert.equal(readFileSync(path.join(root, 'my-bucket', plain ?? '')).toString(), '{"x":1}\n{"x":2}\n{"x":3}\n');
+    const [gz] = (await sinkIn(root, { compression: 'GZIP' }).deliver(contiguousBatch('GZIP'))).locations;
+    assert.equal(gunzipSync(readFileSync(path.join(root, 'my-bucket', gz ?? ''))).toString(), '{"x":1}\n{"x":2}\n{"x":3}\n');
+  });
+
   it('failed records go under the evaluated error output prefix', async () => {
     const root = freshRoot();
     const sink = sinkIn(root, { prefixes: destinationPrefixes('data/!{timestamp:yyyy}/', 'failed/!{firehose:error-output-type}/!{timestamp:MM}/') });

@@ -110,6 +110,26 @@ describe('delivery worker: buffering', () => {
   });
 });
 
+describe('pass-through processing', () => {
+  it('one group: its count, its chunks as they are (contiguous), and each record a view of them, in order', async () => {
+    const chunk = (seq: number, records: string[]): BufferedChunk => {
+      const data = Buffer.from(records.join(''));
+      return { stream: 's', seq, arrivalMs: T0 + 10 - seq, count: records.length, bytes: data.length, data, lengths: records.map((r) => r.length) };
+    };
+    const chunks = [chunk(1, ['ab', '', 'cde']), chunk(2, ['f'])];
+    const { groups, failed } = await passThrough.process(chunks);
+    assert.equal(failed.length, 0);
+    const [group] = groups;
+    assert.equal(groups.length, 1);
+    assert.deepEqual(group?.contiguous, [chunks[0]?.data, chunks[1]?.data]);
+    assert.equal(group?.count, 4);
+    assert.deepEqual(group?.records.map((r) => r.toString()), ['ab', '', 'cde', 'f']);
+    assert.equal(group?.records[2]?.buffer, chunks[0]?.data.buffer, 'a view, not a copy');
+    assert.equal(group?.oldestArrivalMs, T0 + 8);
+    assert.deepEqual(await passThrough.process([]), { groups: [], failed: [] });
+  });
+});
+
 describe('delivery worker: failures', () => {
   it('a failing destination is retried until it works: delivered once, the failure logged once and counted', async () => {
     const sink = new ScriptedSink((call) => (call <= 3 ? new Error(`disk on fire ${call}`) : undefined));
