@@ -130,7 +130,11 @@ const GATEWAY_BARE_SHARE = 0.5;
 const TLS_SLOTS = 16;
 /** From the streams issue: at least 100,000 records/s of 200-byte JSON, within 3× of a plain write of the same bytes. */
 const FIREHOSE_TARGETS: FirehoseTargets = { recordsPerSecAtLeast: 100_000, plainRatioAtMost: 3 };
-const FIREHOSE_CALLERS = 4;
+/**
+ * Calls in flight: enough to keep hako busy. With 4, hako's main thread sat idle 28 % of the window (a
+ * profile, 2026-12-02) and acknowledged ~15 % fewer records than with 8; 16 gave no more.
+ */
+const FIREHOSE_CALLERS = 8;
 /** A modest rate: about a tenth of what one warm environment answers in sequence here (fn-throughput-1). */
 const STREAM_FUNCTION_RATE = 100;
 
