@@ -6,6 +6,7 @@
  * it does not assign counters, route keys or keep stream metadata: the stream service does, and the
  * stream list itself lives in the record store.
  */
+import { firstAtOrAbove } from '../core/seq-search.js';
 
 export interface StoredRecord {
   readonly stream: string;
@@ -108,16 +109,4 @@ export class MemoryStreamStore implements StreamStore {
     }
     return rows;
   }
-}
-
-/** Index of the first row with `seq >= seq` (rows are sorted by seq). */
-function firstAtOrAbove(rows: readonly StoredRecord[], seq: number): number {
-  let low = 0;
-  let high = rows.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((rows[mid] as StoredRecord).seq < seq) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }

@@ -33,6 +33,7 @@
 import { closeSync, type Dirent, mkdirSync, openSync, readdirSync, readSync, rmSync, unlinkSync, writevSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core/logger.js';
+import { firstAtOrAbove } from '../../core/seq-search.js';
 import { GroupCommit } from '../../store/group-commit.js';
 import { metaOf, type BufferedChunk, type ChunkMeta, type DeliveryBufferStore } from './buffer-store.js';
 import { decodeEntry, decodeStreamDir, encodeEntry, encodeStreamDir, segmentFileName } from './segment-format.js';
@@ -74,18 +75,6 @@ function writeAll(fd: number, buffers: Buffer[]): void {
     if (i === pending.length) return;
     pending = [(pending[i] as Buffer).subarray(written), ...pending.slice(i + 1)];
   }
-}
-
-/** The index of the first entry with `seq >= from`. */
-function firstAtOrAbove(entries: readonly Entry[], from: number): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((entries[mid] as Entry).seq < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** `[start, end)` of the entries with `from <= seq <= to`. */
