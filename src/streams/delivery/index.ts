@@ -1,9 +1,9 @@
 /**
  * @module streams/delivery — Firehose-compatible delivery streams, composed: the registry, durable
  * buffers (`DeliveryBufferStore`), one `DeliveryWorker` per stream, its `Sink` (the object folder, or a
- * table of the warehouse or of a PostgreSQL server: `destination-sinks.ts`) and record processor, and metrics. `startDelivery` re-buffers
- * what a previous run left in the store, so records acknowledged before a crash or stop are delivered after
- * the restart.
+ * table of the warehouse or of a PostgreSQL server: `destination-sinks.ts`) and record processor, and
+ * metrics. `startDelivery` re-buffers what a previous run left in the store, so records acknowledged
+ * before a crash or stop are delivered after the restart.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
