@@ -50,6 +50,7 @@ import { SqliteStreamStore } from './streams/sqlite-stream-store.js';
 import { defaultBucketsRoot, defaultCatalogRoot, defaultDeliveryBufferRoot, startDelivery, type Delivery } from './streams/delivery/index.js';
 import { MemoryDeliveryBufferStore, type DeliveryBufferStore } from './streams/delivery/buffer-store.js';
 import { SegmentDeliveryBufferStore } from './streams/delivery/segment-buffer-store.js';
+import { lockDataDir } from './store/data-dir-lock.js';
 import { moveSqliteBufferRows } from './streams/delivery/sqlite-buffer-store.js';
 import { createWarehouse, type Warehouse } from './streams/warehouse/index.js';
 
@@ -181,8 +182,30 @@ function writePorts(dataDir: string, ports: Ports): void {
   renameSync(temporary, file); // readers never see a half-written file
 }
 
+/** Starts hako on its data directory, which it holds (`hako.lock`) until it stops. */
 export async function startHako(config: HakoConfig, logger: Logger, clock: Clock = systemClock): Promise<RunningHako> {
   prepareDataDir(config.dataDir);
+  const lock = lockDataDir(config.dataDir);
+  let hako: RunningHako;
+  try {
+    hako = await startOnDataDir(config, logger, clock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const stop = hako.stop;
+  return Object.assign(hako, {
+    stop: async () => {
+      try {
+        await stop();
+      } finally {
+        lock.release();
+      }
+    },
+  });
+}
+
+async function startOnDataDir(config: HakoConfig, logger: Logger, clock: Clock): Promise<RunningHako> {
   const stores = await openStores(config, logger);
   const hooks = new Hooks((name, error) => logger.error({ err: error, hook: name }, 'hook listener failed'));
   const allowAnonymous = isLoopbackHost(config.host);

@@ -18,6 +18,7 @@ export const errorDefinitions = {
   PORT_IN_USE: { code: 'HAKO_ERR_PORT_IN_USE', template: '%s port %s on %s is already in use; choose another with %s', httpStatus: 500 },
   LISTEN_FAILED: { code: 'HAKO_ERR_LISTEN_FAILED', template: 'cannot listen for %s on %s:%s: %s', httpStatus: 500 },
   DATA_DIR_UNUSABLE: { code: 'HAKO_ERR_DATA_DIR_UNUSABLE', template: 'cannot use data directory %s: %s', httpStatus: 500 },
+  DATA_DIR_IN_USE: { code: 'HAKO_ERR_DATA_DIR_IN_USE', template: 'data directory %s is in use by %s: stop that hako, or give this one its own with --data-dir or HAKO_DATA_DIR (if no hako is running, delete %s)', httpStatus: 500 },
   STORE_UNSUPPORTED: { code: 'HAKO_ERR_STORE_UNSUPPORTED', template: 'storage backend %s is not supported by this build; use sqlite', httpStatus: 500 },
 } as const satisfies Record<string, ErrorDefinition>;
 
