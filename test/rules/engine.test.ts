@@ -172,6 +172,23 @@ test('a disabled rule does not run; enabled again, it does', async () => {
   assert.equal(inbox.get('alerts/attic'), undefined, 'published while the rule was disabled');
 });
 
+test('rule changes reach a topic already seen: disabled, enabled again, and a new rule on it', async () => {
+  const topic = 'sensors/den/humidity';
+  await device.publishAsync(topic, JSON.stringify({ humidity: 91 }), { qos: 1 });
+  await received('alerts/den');
+  await iot.send(new DisableTopicRuleCommand({ ruleName: 'humidity_alerts' }));
+  await device.publishAsync(topic, JSON.stringify({ humidity: 92 }), { qos: 1 });
+  await iot.send(new EnableTopicRuleCommand({ ruleName: 'humidity_alerts' }));
+  await iot.send(new CreateTopicRuleCommand({
+    ruleName: 'den_echo',
+    topicRulePayload: { sql: `SELECT humidity FROM '${topic}'`, actions: [{ republish: { topic: 'seen/den', qos: 1, roleArn: ROLE } }] },
+  }));
+  await device.publishAsync(topic, JSON.stringify({ humidity: 93 }), { qos: 1 });
+  // In order on one connection: had the disabled rule run, 92 would come second.
+  assert.deepEqual((await received('alerts/den', 2)).map(parse), [{ humidity: 91, room: 'den' }, { humidity: 93, room: 'den' }]);
+  assert.deepEqual((await received('seen/den')).map(parse), [{ humidity: 93 }]);
+});
+
 test('get_thing_shadow(thing, roleArn) reads the thing\'s shadow, as GetThingShadow answers it, in SELECT and WHERE', async () => {
   await hako.shadows.update('thermostat', undefined, JSON.stringify({ state: { desired: { target: 20 }, reported: { target: 18, mode: 'heat' } } }));
   await iot.send(new CreateTopicRuleCommand({
