@@ -25,7 +25,7 @@ import {
   waitUntilFunctionUpdatedV2,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { hakoForFile, type TestHako } from '../helpers/hako.js';
+import { hakoForFile, startTestHako, type TestHako } from '../helpers/hako.js';
 import { json, lambdaClient, rejectsWithLambda, ROLE, zipOf } from '../helpers/lambda.js';
 
 let hako: TestHako;
@@ -176,8 +176,17 @@ test('DeleteFunction: a version, then the whole function; its environments are s
 });
 
 test('functions survive a restart of hako with the same data directory', async () => {
-  await createEcho('durable');
-  const restarted = await (await import('../helpers/hako.js')).startTestHako({}, hako.dataDir);
+  // A hako of its own, stopped and started again: one hako holds a data directory at a time.
+  const first = await startTestHako();
+  const dataDir = first.dataDir;
+  const before = lambdaClient(first);
+  try {
+    await before.send(new CreateFunctionCommand({ FunctionName: 'durable', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.mjs': ECHO }) } }));
+  } finally {
+    before.destroy();
+    await first.stop();
+  }
+  const restarted = await startTestHako({}, dataDir);
   const other = lambdaClient(restarted);
   try {
     assert.equal((await other.send(new GetFunctionConfigurationCommand({ FunctionName: 'durable' }))).Handler, 'index.handler');
@@ -185,5 +194,6 @@ test('functions survive a restart of hako with the same data directory', async (
   } finally {
     other.destroy();
     await restarted.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
