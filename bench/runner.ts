@@ -212,12 +212,10 @@ export function shadowConfig(opts: BenchOptions, s: ShadowScenario, broker: Brok
 }
 
 export function functionConfig(opts: BenchOptions, s: FunctionScenario, broker: BrokerHandle): FunctionLoad {
-  const { http } = broker;
-  if (http === undefined) throw new Error(`${broker.name} was started without an HTTP API port`);
   return {
     kind: 'function',
     mode: s.mode,
-    endpoint: { port: http.port, accessKeyId: http.accessKeyId, secretAccessKey: http.secretAccessKey, region: http.region },
+    endpoint: endpointOf(broker),
     brokerPid: broker.pid,
     callers: s.callers,
     coldStarts: opts.fnColdStarts,
@@ -227,11 +225,9 @@ export function functionConfig(opts: BenchOptions, s: FunctionScenario, broker: 
 }
 
 export function gatewayConfig(opts: BenchOptions, s: GatewayScenario, broker: BrokerHandle): GatewayLoad {
-  const { http } = broker;
-  if (http === undefined) throw new Error(`${broker.name} was started without an HTTP API port`);
   return {
     kind: 'gateway',
-    endpoint: { port: http.port, accessKeyId: http.accessKeyId, secretAccessKey: http.secretAccessKey, region: http.region },
+    endpoint: endpointOf(broker),
     brokerPid: broker.pid,
     connections: s.connections,
     warmupMs: opts.warmupSeconds * 1000,
