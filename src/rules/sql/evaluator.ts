@@ -14,6 +14,7 @@
 import type { Expr, Statement } from './ast.js';
 import { compileExpr, compileProjection, type Env, type Evaluator } from './compile.js';
 import { parsePayload, type EvalContext } from './context.js';
+import { jsonBytes } from './json-bytes.js';
 import { toBoolean, toJsonValue, type JsonValue, type SqlValue } from './values.js';
 
 export type SqlOutput = JsonValue | Uint8Array;
@@ -83,5 +84,5 @@ export function evaluate(statement: Statement, ctx: EvalContext): EvalResult {
 
 /** Serializes an output as a message payload: JSON text, or the bytes as they are. */
 export function serializeOutput(output: SqlOutput): Uint8Array {
-  return output instanceof Uint8Array ? output : Buffer.from(JSON.stringify(output), 'utf8');
+  return output instanceof Uint8Array ? output : jsonBytes(output);
 }
