@@ -1,16 +1,16 @@
 /**
  * @module rules/sql/json-bytes — a rule's SELECT output as JSON bytes, byte for byte what
- * `Buffer.from(JSON.stringify(value))` gives, at a fraction of its cost on the outputs rules make.
+ * `Buffer.from(JSON.stringify(value))` gives, at about half its cost on the outputs rules make.
  *
  * Why not `JSON.stringify`: a republish serializes every match, and `JSON.stringify` of a three-field
  * output and then its UTF-8 encoding measured ~1.0–1.5 µs here, the largest single cost a matching rule
  * added to the broker (bench/RESULTS.md). Building the text by concatenation barely helps: encoding the
  * resulting rope costs as much as the text did. So the bytes are written directly into a slab, as Node's
  * `Buffer.from` does for small strings: printable ASCII without `"` or `\` is copied code unit by code
- * unit, and the text of the last number written is remembered
- * (rules stamp `timestamp()`, the same for every message of a millisecond). Anything else — a string
- * needing escapes or beyond ASCII, objects with their own prototype or `toJSON` — is written as
- * `JSON.stringify` spells that value, so the result never differs.
+ * unit, and the text of the last number written is remembered (rules stamp `timestamp()`, the same for
+ * every message of a millisecond). Anything else — a string needing escapes or beyond ASCII, objects with
+ * their own prototype or `toJSON` — is written as `JSON.stringify` spells that value, so the result never
+ * differs. Not re-entrant (one slab per thread): nothing it calls serializes a rule output.
  */
 
 /** Slab size, as Node's `Buffer.poolSize`: a payload keeps at most this much memory alive beyond itself. */
