@@ -30,11 +30,12 @@ function functionZip(): string {
   return Buffer.from(zipSync({ 'index.mjs': strToU8(`const body = ${GATEWAY_BODY};\nexport const handler = async () => body;\n`) })).toString('base64');
 }
 
-export async function setUpGateway(endpoint: FunctionEndpoint): Promise<GatewayTargets> {
+/** `variables`: the function's environment variables (`HAKO_FUNCTION_ISOLATION`, say). */
+export async function setUpGateway(endpoint: FunctionEndpoint, variables?: Record<string, string>): Promise<GatewayTargets> {
   const lambda = new SignedConnection(endpoint.port, lambdaSigner(endpoint));
   const control = new SignedConnection(endpoint.port, lambdaSigner(endpoint, 'apigateway'));
   try {
-    const functionArn = await createFunction(lambda, FUNCTION_NAME, functionZip());
+    const functionArn = await createFunction(lambda, FUNCTION_NAME, functionZip(), variables);
     const created = await control.request('POST', '/v2/apis', JSON.stringify({ name: 'bench-gateway', protocolType: 'HTTP', target: functionArn }));
     expectStatus(created, 201, 'CreateApi');
     const { apiEndpoint } = JSON.parse(created.body.toString('utf8')) as { apiEndpoint: string };

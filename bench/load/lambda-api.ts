@@ -101,14 +101,18 @@ export class SignedConnection {
   }
 }
 
-/** CreateFunction: the trivial handler, `nodejs20.x`, 128 MB, 3 s (Lambda's defaults); resolves to its ARN. */
-export async function createFunction(connection: SignedConnection, functionName: string, zipBase64: string): Promise<string> {
+/**
+ * CreateFunction: the trivial handler, `nodejs20.x`, 128 MB, 3 s (Lambda's defaults), with `variables` if given;
+ * resolves to its ARN.
+ */
+export async function createFunction(connection: SignedConnection, functionName: string, zipBase64: string, variables?: Record<string, string>): Promise<string> {
   const body = JSON.stringify({
     FunctionName: functionName,
     Runtime: 'nodejs20.x',
     Role: 'arn:aws:iam::000000000000:role/hako-bench',
     Handler: 'index.handler',
     Code: { ZipFile: zipBase64 },
+    ...(variables === undefined ? {} : { Environment: { Variables: variables } }),
   });
   const response = await connection.request('POST', FUNCTIONS, body);
   expectStatus(response, 201, `CreateFunction ${functionName}`);

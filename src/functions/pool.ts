@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../core/logger.js';
-import { ExecutionEnvironment, type AwsAccess } from './environment.js';
+import { startEnvironment, type AwsAccess, type ExecutionEnvironment } from './environment.js';
 import type { FunctionVersion } from './registry.js';
 
 export interface PoolOptions {
@@ -107,7 +107,7 @@ export class EnvironmentPool {
     const tmpDir = path.join(this.#options.dataDir, 'functions', 'tmp', id);
     mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
     const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-    return ExecutionEnvironment.create({
+    return startEnvironment({
       functionName,
       version: version.version,
       codeDir: version.code.directory,

@@ -25,8 +25,8 @@ exports.handler = async () => ({
   sessionToken: process.env.AWS_SESSION_TOKEN, endpoint: process.env.AWS_ENDPOINT_URL, nodePath: process.env.NODE_PATH,
 });`;
 
-async function create(name: string, files: Record<string, string>, handler = 'index.handler'): Promise<void> {
-  await client.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: handler, Timeout: 10, Code: { ZipFile: zipOf(files) } }));
+async function create(name: string, files: Record<string, string>, handler = 'index.handler', variables?: Record<string, string>): Promise<void> {
+  await client.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: handler, Timeout: 10, Code: { ZipFile: zipOf(files) }, ...(variables === undefined ? {} : { Environment: { Variables: variables } }) }));
 }
 
 async function invoke(name: string, event: unknown = {}): Promise<Record<string, unknown>> {
@@ -67,6 +67,24 @@ test('a CommonJS handler requires @aws-sdk/client-lambda and calls the Lambda AP
   });
   const { names } = (await invoke('lister')) as { names: string[] };
   assert.ok(names.includes('lister') && names.includes('publisher'), `listed ${names.join(', ')}`);
+});
+
+test('on a thread (HAKO_FUNCTION_ISOLATION=thread) the same: the SDK is found, the credentials and endpoint are there', async () => {
+  await create('thread-lister', {
+    'index.mjs': `
+      import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+      import { createRequire } from 'node:module';
+      import { isMainThread } from 'node:worker_threads';
+      const { IoTDataPlaneClient } = createRequire(process.env.LAMBDA_TASK_ROOT + '/index.js')('@aws-sdk/client-iot-data-plane');
+      const lambda = new LambdaClient({});
+      export const handler = async () => ({
+        isMainThread, cjs: typeof IoTDataPlaneClient,
+        names: (await lambda.send(new ListFunctionsCommand({}))).Functions.map((f) => f.FunctionName).sort(),
+      });`,
+  }, 'index.handler', { HAKO_FUNCTION_ISOLATION: 'thread' });
+  const answer = (await invoke('thread-lister')) as { isMainThread: boolean; cjs: string; names: string[] };
+  assert.deepEqual([answer.isMainThread, answer.cjs], [false, 'function']);
+  assert.ok(answer.names.includes('thread-lister'), `listed ${answer.names.join(', ')}`);
 });
 
 test("the execution role's credentials are temporary: ASIA key, session token required, endpoint and NODE_PATH set; not a managed access key", async () => {

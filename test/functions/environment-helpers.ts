@@ -2,11 +2,12 @@
  * @module test/functions/environment-helpers — function code written to temporary directories, and
  * execution environments over it that the test disposes of.
  */
+import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { ExecutionEnvironment, type EnvironmentSpec, type InvocationReport, type InvokeResult } from '../../src/functions/environment.js';
+import { ISOLATION_VARIABLE, startEnvironment, type ExecutionEnvironment, type EnvironmentSpec, type InvocationReport, type InvokeResult, type Isolation } from '../../src/functions/environment.js';
 
 /** Writes `files` (relative path → source) into a fresh directory, removed after the test. */
 export function functionCode(t: TestContext, files: Record<string, string>): string {
@@ -21,21 +22,24 @@ export function functionCode(t: TestContext, files: Record<string, string>): str
 
 let environments = 0;
 
-export async function environmentFor(t: TestContext, codeDir: string, handler: string, spec: Partial<EnvironmentSpec> = {}): Promise<ExecutionEnvironment> {
+/** An environment of the given isolation (set through the function variable, as a function sets it). */
+export async function environmentFor(t: TestContext, codeDir: string, handler: string, spec: Partial<EnvironmentSpec> & { isolation: Isolation }): Promise<ExecutionEnvironment> {
   const tmpDir = mkdtempSync(path.join(tmpdir(), 'hako-fn-tmp-'));
-  const environment = await ExecutionEnvironment.create({
+  const { isolation, ...rest } = spec;
+  const environment = await startEnvironment({
     functionName: 'contract-fn',
     version: '$LATEST',
     codeDir,
     handler,
     memoryMB: 256,
     timeoutSeconds: 3,
-    variables: {},
     region: 'us-east-1',
     tmpDir,
     logStreamName: `2026/12/01/[$LATEST]${String(++environments).padStart(32, '0')}`,
-    ...spec,
+    ...rest,
+    variables: { ...rest.variables, ...(isolation === 'thread' ? { [ISOLATION_VARIABLE]: 'thread' } : {}) },
   });
+  assert.equal(environment.isolation, isolation);
   t.after(async () => {
     await environment.dispose();
     rmSync(tmpDir, { recursive: true, force: true });

@@ -19,7 +19,8 @@ export interface NextInvocation {
   traceId: string | undefined;
   clientContext: string | undefined;
   cognitoIdentity: string | undefined;
-  payload: Buffer;
+  /** The event, JSON text. */
+  payload: string;
 }
 
 const NEXT = '/2018-06-01/runtime/invocation/next';
@@ -46,7 +47,7 @@ export class RuntimeClient {
       traceId: headers['lambda-runtime-trace-id'],
       clientContext: headers['lambda-runtime-client-context'],
       cognitoIdentity: headers['lambda-runtime-cognito-identity'],
-      payload: body,
+      payload: body.toString('utf8'),
     };
   }
 
