@@ -44,6 +44,11 @@ export class ProcessEnvironment implements ExecutionEnvironment {
   #output = { stdout: '', stderr: '' };
   #markers = { stdout: new Set<string>(), stderr: new Set<string>() };
   #markerWaiter: (() => void) | undefined;
+  /**
+   * Wakes the invocation in progress when the process ends. Not a `then` on #exited per invocation: a reaction on a
+   * promise that stays pending keeps its closure, ~440 bytes for every invocation of a warm environment.
+   */
+  #exitWaiter: (() => void) | undefined;
   #heapExhausted = false;
   #peakKiB = 0;
   readonly #memory: ProcessMemory;
@@ -65,6 +70,8 @@ export class ProcessEnvironment implements ExecutionEnvironment {
       this.#state = 'dead';
       this.#memory.close();
       resolve({ code, signal });
+      this.#exitWaiter?.();
+      this.#markerWaiter?.();
     }));
     this.#child.stdout?.setEncoding('utf8').on('data', (text: string) => this.#collect('stdout', text));
     this.#child.stderr?.setEncoding('utf8').on('data', (text: string) => this.#collect('stderr', text));
@@ -123,11 +130,13 @@ export class ProcessEnvironment implements ExecutionEnvironment {
     }
     const watchdog = setInterval(() => this.#checkMemory(), WATCHDOG_INTERVAL_MS);
     let deadline: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([
-      answered.then((answer) => ({ answer })),
-      this.#exited.then(() => ({ answer: undefined })),
-      new Promise<{ answer: 'timeout' }>((resolve) => (deadline = setTimeout(() => resolve({ answer: 'timeout' }), this.spec.timeoutSeconds * 1000).unref())),
-    ]);
+    const outcome = await new Promise<{ answer: RuntimeAnswer | 'timeout' | undefined }>((resolve, reject) => {
+      answered.then((answer) => resolve({ answer }), reject);
+      deadline = setTimeout(() => resolve({ answer: 'timeout' }), this.spec.timeoutSeconds * 1000).unref();
+      this.#exitWaiter = () => resolve({ answer: undefined });
+      if (this.#state === 'dead') resolve({ answer: undefined });
+    });
+    this.#exitWaiter = undefined;
     clearInterval(watchdog);
     clearTimeout(deadline); // one per invocation: left pending, hundreds would pile up at a few hundred calls/s
     const durationMs = performance.now() - started;
@@ -204,10 +213,7 @@ export class ProcessEnvironment implements ExecutionEnvironment {
   async #endOfOutput(requestId: string): Promise<void> {
     const seen = (): boolean => this.#markers.stdout.has(requestId) && this.#markers.stderr.has(requestId);
     while (!seen() && this.#state !== 'dead') {
-      await new Promise<void>((resolve) => {
-        this.#markerWaiter = resolve;
-        void this.#exited.then(() => resolve());
-      });
+      await new Promise<void>((resolve) => (this.#markerWaiter = resolve)); // woken by output, or by the process ending
       this.#markerWaiter = undefined;
     }
     this.#markers.stdout.delete(requestId);

@@ -26,6 +26,8 @@ import type { InvocationMessage, RuntimeMessage } from './runtime/thread-message
 const THREAD_BOOTSTRAP = fileURLToPath(new URL('./runtime/nodejs/thread-bootstrap.js', import.meta.url));
 
 type Answer = Extract<RuntimeMessage, { kind: 'response' | 'error' }>;
+/** How an invocation ends: the runtime's answer, the thread's end, or the timeout. */
+type Ending = Answer | { kind: 'exited'; code: number } | { kind: 'timeout' };
 type InitOutcome = { kind: 'ready' } | { kind: 'failed'; errorType: string; body: Buffer } | { kind: 'exited' };
 
 export class ThreadEnvironment implements ExecutionEnvironment {
@@ -39,7 +41,8 @@ export class ThreadEnvironment implements ExecutionEnvironment {
   readonly #init: Promise<InitOutcome>;
   #settleInit: ((outcome: InitOutcome) => void) | undefined;
   readonly #exited: Promise<number>;
-  #answer: ((answer: Answer) => void) | undefined;
+  /** The invocation in progress, waiting for its ending (one callback, not a `then` per invocation on #exited). */
+  #waiter: ((ending: Ending) => void) | undefined;
   #output = '';
   #outOfMemory = false;
   #peakBytes = 0;
@@ -68,6 +71,7 @@ export class ThreadEnvironment implements ExecutionEnvironment {
     this.#exited = new Promise((resolve) => this.#worker.once('exit', (code: number) => {
       this.#state = 'dead';
       this.#settleInit?.({ kind: 'exited' });
+      this.#waiter?.({ kind: 'exited', code });
       resolve(code);
     }));
   }
@@ -94,7 +98,6 @@ export class ThreadEnvironment implements ExecutionEnvironment {
     this.#state = 'busy';
     const prelude = this.#takeOutput(); // printed during init: logged ahead of START
     const started = performance.now();
-    const answered = new Promise<Answer>((resolve) => (this.#answer = resolve));
     const invocation: InvocationMessage = {
       requestId,
       payload: request.payload.toString('utf8'),
@@ -103,15 +106,14 @@ export class ThreadEnvironment implements ExecutionEnvironment {
       traceId: request.traceId ?? traceId(),
       clientContext: request.clientContext,
     };
-    this.#worker.postMessage(invocation);
     let deadline: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([
-      answered,
-      this.#exited.then((code) => ({ kind: 'exited' as const, code })),
-      new Promise<{ kind: 'timeout' }>((resolve) => (deadline = setTimeout(() => resolve({ kind: 'timeout' }), this.spec.timeoutSeconds * 1000))),
-    ]);
+    const outcome = await new Promise<Ending>((resolve) => {
+      this.#waiter = resolve;
+      deadline = setTimeout(() => resolve({ kind: 'timeout' }), this.spec.timeoutSeconds * 1000);
+      this.#worker.postMessage(invocation);
+    });
     clearTimeout(deadline);
-    this.#answer = undefined;
+    this.#waiter = undefined;
     const durationMs = performance.now() - started;
     if (outcome.kind === 'timeout') {
       this.#state = 'dead';
@@ -147,7 +149,7 @@ export class ThreadEnvironment implements ExecutionEnvironment {
         return;
       default:
         this.#peakBytes = Math.max(this.#peakBytes, message.heapBytes);
-        this.#answer?.(message);
+        this.#waiter?.(message);
     }
   }
 
