@@ -2,7 +2,7 @@
  * @module functions/environment-variables — what a function's code finds in `process.env` (spec §1.6), whichever
  * kind of environment runs it, and the X-Ray trace header each invocation carries.
  */
-import { randomUUID } from 'node:crypto';
+import { randomText } from '../core/ids.js';
 import type { EnvironmentSpec } from './environment.js';
 
 /**
@@ -37,11 +37,7 @@ export function environmentVariables(spec: EnvironmentSpec, runtime: { dir: stri
   };
 }
 
-/**
- * An X-Ray trace header: `Root=1-<epoch s, hex>-<24 hex>;Parent=<16 hex>;Sampled=0`. The hex comes from
- * `randomUUID`, which draws on a buffered pool: a `randomBytes` per call is a getrandom system call.
- */
+/** An X-Ray trace header: `Root=1-<epoch s, hex>-<24 hex>;Parent=<16 hex>;Sampled=0`. */
 export function traceId(): string {
-  const random = randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '');
-  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${random.slice(0, 24)};Parent=${random.slice(40, 56)};Sampled=0`;
+  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomText(12, 'hex')};Parent=${randomText(8, 'hex')};Sampled=0`;
 }

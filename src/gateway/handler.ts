@@ -11,8 +11,8 @@
  *
  * Functions are called through `InvokeFunction`, so this module needs nothing from `functions/`.
  */
-import { randomFillSync } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
+import { randomText } from '../core/ids.js';
 import { withTimeout } from '../core/timeout.js';
 import type { Logger } from '../core/logger.js';
 import { formatAccessLog } from './access-log.js';
@@ -44,6 +44,7 @@ export type InvokeOutcome =
   /** The function could not be called at all (deleted, payload too large, …): `reason` is logged. */
   | { kind: 'failed'; reason: string };
 
+/** Calls a function with `payload`, always JSON the gateway wrote with `JSON.stringify` (so it need not be checked). */
 export type InvokeFunction = (functionArn: string, payload: Buffer) => Promise<InvokeOutcome>;
 
 /** What the API key gate says of a request to a route with `apiKeyRequired` (spec §8.7). */
@@ -333,20 +334,7 @@ function contextVariables(exchange: Exchange): Record<string, string> {
     'identity.userAgent': headerValue(incoming.headers, 'user-agent') ?? '',
   };
 }
-/**
- * Random bytes for request ids, drawn a pool at a time (as `randomUUID` does): a `randomBytes` call per request
- * cost 10–40 µs on the bench machine (bench/RESULTS.md, API gateway), a slice of the pool under 2.
- */
-const ID_BYTES = 11;
-const idPool = Buffer.alloc(ID_BYTES * 372);
-let idOffset = idPool.length;
-
-/** API Gateway's request ids for HTTP APIs look like `JKJaXmPLvHcESHA=`. */
+/** API Gateway's request ids for HTTP APIs look like `JKJaXmPLvHcESHA=`: 11 random bytes, base64. */
 function newGatewayRequestId(): string {
-  if (idOffset === idPool.length) {
-    randomFillSync(idPool);
-    idOffset = 0;
-  }
-  idOffset += ID_BYTES;
-  return idPool.toString('base64', idOffset - ID_BYTES, idOffset);
+  return randomText(11, 'base64');
 }
