@@ -506,7 +506,8 @@ function apiEndpointOf(apiId: string, host: string, httpsPort: number | undefine
 /** A Lambda proxy integration's call: Invoke, with Lambda's refusals told apart as the gateway answers them. */
 async function invokeForGateway(functions: Functions, functionArn: string, payload: Buffer): Promise<InvokeOutcome> {
   try {
-    const answer = await functions.invoker.invoke(parseFunctionReference(functionArn, undefined), payload, { invocationType: 'RequestResponse', logType: 'None' });
+    // The gateway builds its events (and authorizer events) with JSON.stringify.
+    const answer = await functions.invoker.invoke(parseFunctionReference(functionArn, undefined), payload, { invocationType: 'RequestResponse', logType: 'None', payloadIsJson: true });
     return { kind: 'answer', payload: answer.payload, functionError: answer.functionError !== undefined };
   } catch (error) {
     if (error instanceof AwsError && error.type === 'TooManyRequestsException') return { kind: 'throttled' };
