@@ -4,7 +4,8 @@
  * which `npm run bench` cannot. The load is the one `npm run bench -- --scenarios gateway-…` runs
  * (bench/load/gateway-run.ts), in a forked load generator.
  *
- * Run: `npm run build && node dist/bench/gateway.js [gateway-1|gateway-10] [seconds]` (defaults gateway-1, 5).
+ * Run: `npm run build && node dist/bench/gateway.js [gateway-1|gateway-10|gateway-thread-1|gateway-thread-10] [seconds]`
+ * (defaults gateway-1, 5).
  * `HAKO_BENCH_DATA_DIR=<dir>`: use the hako running with that data directory (its ports.json and credentials;
  * HAKO_REGION if it runs elsewhere than us-east-1) instead of starting one; its CPU is then not sampled. Each
  * run makes its own function and API, so a hako started by hand takes any number of runs.
@@ -18,7 +19,7 @@ import { runStandalone } from './standalone.js';
 
 const [id = 'gateway-1', seconds = '5'] = process.argv.slice(2);
 const scenario = SCENARIOS.find((s): s is GatewayScenario => s.kind === 'gateway' && s.id === id);
-if (scenario === undefined) throw new Error(`scenario must be gateway-1 or gateway-10, not ${id}`);
+if (scenario === undefined) throw new Error(`scenario must be one of ${SCENARIOS.filter((s) => s.kind === 'gateway').map((s) => s.id).join(', ')}, not ${id}`);
 // The bench's own option parsing, so defaults and validation are the bench's.
 const opts = parseBenchArgs(['--scenarios', scenario.id, '--seconds', seconds]);
 

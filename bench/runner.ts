@@ -230,6 +230,7 @@ export function gatewayConfig(opts: BenchOptions, s: GatewayScenario, broker: Br
     endpoint: endpointOf(broker),
     brokerPid: broker.pid,
     connections: s.connections,
+    isolation: s.isolation,
     warmupMs: opts.warmupSeconds * 1000,
     durationMs: opts.seconds * 1000,
   };

@@ -92,6 +92,8 @@ export interface GatewayScenario {
   title: string;
   /** autocannon connections, each with one request in flight. */
   connections: number;
+  /** Where the function runs: a process of its own (the default), or a thread of hako (`HAKO_FUNCTION_ISOLATION`). */
+  isolation: 'process' | 'thread';
   targets: GatewayTargets;
 }
 
@@ -188,8 +190,11 @@ export const SCENARIOS: readonly Scenario[] = [
   { kind: 'function', id: 'fn-throughput-4', title: 'Lambda sync Invokes, 4 callers', mode: 'throughput', callers: 4 },
   // One connection: latency without queueing, where a p50 difference is what a request costs more. Ten: the
   // throughput, where p50s are mostly queueing (connections ÷ rate).
-  { kind: 'gateway', id: 'gateway-1', title: 'HTTP API → function, 1 connection', connections: 1, targets: { overheadUnderMs: GATEWAY_OVERHEAD_MS } },
-  { kind: 'gateway', id: 'gateway-10', title: 'HTTP API → function, 10 connections', connections: 10, targets: { bareShareAtLeast: GATEWAY_BARE_SHARE } },
+  { kind: 'gateway', id: 'gateway-1', title: 'HTTP API → function, 1 connection', connections: 1, isolation: 'process', targets: { overheadUnderMs: GATEWAY_OVERHEAD_MS } },
+  { kind: 'gateway', id: 'gateway-10', title: 'HTTP API → function, 10 connections', connections: 10, isolation: 'process', targets: { bareShareAtLeast: GATEWAY_BARE_SHARE } },
+  // The same with the function on a thread of hako (HAKO_FUNCTION_ISOLATION=thread), judged by the same targets.
+  { kind: 'gateway', id: 'gateway-thread-1', title: 'HTTP API → thread-isolated function, 1 connection', connections: 1, isolation: 'thread', targets: { overheadUnderMs: GATEWAY_OVERHEAD_MS } },
+  { kind: 'gateway', id: 'gateway-thread-10', title: 'HTTP API → thread-isolated function, 10 connections', connections: 10, isolation: 'thread', targets: { bareShareAtLeast: GATEWAY_BARE_SHARE } },
   firehose('ndjson', 'NDJSON'),
   firehose('gzip', 'gzip NDJSON'),
   firehose('parquet', 'Parquet'),

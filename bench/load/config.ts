@@ -126,6 +126,8 @@ export interface GatewayLoad {
   endpoint: FunctionEndpoint;
   brokerPid: number;
   connections: number;
+  /** `thread`: the function runs with HAKO_FUNCTION_ISOLATION=thread. */
+  isolation: 'process' | 'thread';
   warmupMs: number;
   durationMs: number;
 }

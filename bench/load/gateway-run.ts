@@ -1,5 +1,5 @@
 /**
- * @module bench/load/gateway-run — the gateway scenarios (gateway-1, gateway-10): autocannon with `connections`
+ * @module bench/load/gateway-run — the gateway scenarios (gateway-[thread-]1, -10): autocannon with `connections`
  * connections against three targets:
  *
  *   1. the HTTP API (payload 2.0, quick create) in front of a trivial function: the figure;
@@ -25,7 +25,7 @@ const ROUNDS = 5;
 const LEAD_MS = 200;
 
 export async function runGateway(cfg: GatewayLoad): Promise<GatewayResult> {
-  const targets = await setUpGateway(cfg.endpoint);
+  const targets = await setUpGateway(cfg.endpoint, cfg.isolation === 'thread' ? { HAKO_FUNCTION_ISOLATION: 'thread' } : undefined);
   const bareServer = await startBareServer();
   try {
     const gateway = new TargetTally('gateway', { url: targets.apiUrl, method: 'GET', pid: cfg.brokerPid });
