@@ -14,6 +14,7 @@
  * reproduced: the stream's buffering hints decide when a batch goes, and DynamicPartitioningConfiguration
  * RetryOptions is kept and described while the stream's delivery retry policy applies.
  */
+import { setImmediate } from 'node:timers/promises';
 import type { Logger } from '../../core/logger.js';
 import { recordsOf, type BufferedChunk } from './buffer-store.js';
 import type { TableCatalog } from './catalog.js';
@@ -95,6 +96,12 @@ export function processorFor(destination: FolderDestination, prefixes: Destinati
   };
 }
 
+/**
+ * Records converted per turn of the event loop. A batch can hold hundreds of thousands of records at ~5–10 µs each:
+ * converted in one go, it held the event loop for seconds, and PutRecordBatch's p99 with it (bench/RESULTS.md).
+ */
+const CONVERSIONS_PER_TURN = 1024;
+
 const oldestOf = (records: readonly StageRecord[]): number => records.reduce((oldest, record) => Math.min(oldest, record.arrivalMs), Infinity);
 
 async function convertGroups(groups: readonly StageGroup[], settings: FormatConversionSettings, deps: PipelineDeps, failed: FailedRecord[]): Promise<StageGroup[]> {
@@ -103,13 +110,20 @@ async function convertGroups(groups: readonly StageGroup[], settings: FormatConv
   const catalogId = schema.catalogId ?? deps.account;
   const region = schema.region ?? deps.region;
   const table: DataCatalogTable = { catalogId, databaseName: schema.databaseName, tableName: schema.tableName, region, versionId: schema.versionId ?? 'LATEST', catalogArn: `arn:aws:glue:${region}:${catalogId}:catalog` };
-  return groups.map((group) => {
+  const convertedGroups: StageGroup[] = [];
+  let sinceYield = 0;
+  for (const group of groups) {
     const converted: StageRecord[] = [];
     for (const record of group.records) {
       const result = converter.convert(record.data);
       if ('rows' in result) converted.push({ ...record, data: result.rows });
       else failed.push({ data: record.data, arrivalMs: record.arrivalMs, attemptsMade: 1, errorCode: result.errorCode, errorMessage: result.errorMessage, errorOutputType: 'format-conversion-failed', dataCatalogTable: table });
+      if (++sinceYield === CONVERSIONS_PER_TURN) {
+        sinceYield = 0;
+        await setImmediate(); // let the ingest's requests in between
+      }
     }
-    return { records: converted, keys: group.keys };
-  });
+    convertedGroups.push({ records: converted, keys: group.keys });
+  }
+  return convertedGroups;
 }
