@@ -42,23 +42,32 @@ export interface Partition<R> {
 export const MAX_ACTIVE_PARTITIONS = 500;
 const EXTRACTION_FAILED = 'DynamicPartitioning.MetadataExtractionFailed';
 
-export function partitionRecords<R extends PartitionableRecord>(records: readonly R[], options: PartitionOptions): { partitions: Partition<R>[]; failed: FailedRecord[] } {
-  const used = partitionKeysOf(options.prefix);
-  const partitions = new Map<string, Partition<R>>();
-  const failed: FailedRecord[] = [];
-  const limit = options.maxActivePartitions ?? MAX_ACTIVE_PARTITIONS;
-  for (const record of records) {
+/** The records grouped as they are added, one at a time (so a caller can give the event loop turns in between). */
+export class Partitioner<R extends PartitionableRecord> {
+  readonly #options: PartitionOptions;
+  readonly #used: ReturnType<typeof partitionKeysOf>;
+  readonly #partitions = new Map<string, Partition<R>>();
+  readonly #failed: FailedRecord[] = [];
+  readonly #limit: number;
+
+  constructor(options: PartitionOptions) {
+    this.#options = options;
+    this.#used = partitionKeysOf(options.prefix);
+    this.#limit = options.maxActivePartitions ?? MAX_ACTIVE_PARTITIONS;
+  }
+
+  add(record: R): void {
     const fail = (errorCode: string, errorMessage: string, errorOutputType: FailedRecord['errorOutputType'] = 'partitioning-failed'): void =>
-      void failed.push({ data: record.data, arrivalMs: record.arrivalMs, attemptsMade: 1, errorCode, errorMessage, errorOutputType });
-    const keys = keysOf(record, options.query);
+      void this.#failed.push({ data: record.data, arrivalMs: record.arrivalMs, attemptsMade: 1, errorCode, errorMessage, errorOutputType });
+    const keys = keysOf(record, this.#options.query);
     if (typeof keys === 'string') {
       fail(EXTRACTION_FAILED, keys);
-      continue;
+      return;
     }
     // Only the keys the prefix uses decide the object (and are handed to the sink).
     const query: Record<string, string> = {};
     const lambda: Record<string, string> = {};
-    const missing = used.find(({ source, key }) => {
+    const missing = this.#used.find(({ source, key }) => {
       const value = (source === 'query' ? keys.query : keys.lambda)[key];
       if (value === undefined) return true;
       (source === 'query' ? query : lambda)[key] = value;
@@ -66,25 +75,34 @@ export function partitionRecords<R extends PartitionableRecord>(records: readonl
     });
     if (missing !== undefined) {
       fail(EXTRACTION_FAILED, `The record has no partition key '${missing.key}' (partitionKeyFrom${missing.source === 'query' ? 'Query' : 'Lambda'}).`);
-      continue;
+      return;
     }
-    const id = JSON.stringify(used.map(({ source, key }) => (source === 'query' ? query : lambda)[key]));
-    let partition = partitions.get(id);
+    const id = JSON.stringify(this.#used.map(({ source, key }) => (source === 'query' ? query : lambda)[key]));
+    let partition = this.#partitions.get(id);
     if (partition === undefined) {
-      const problem = prefixProblem(options, record.arrivalMs, { query, lambda });
+      const problem = prefixProblem(this.#options, record.arrivalMs, { query, lambda });
       if (problem !== undefined) {
         fail(EXTRACTION_FAILED, problem);
-        continue;
+        return;
       }
-      if (partitions.size >= limit) {
-        fail('DynamicPartitioning.ActivePartitionsLimitExceeded', `The batch has more than ${limit} active partitions.`, 'activePartitionExceeded');
-        continue;
+      if (this.#partitions.size >= this.#limit) {
+        fail('DynamicPartitioning.ActivePartitionsLimitExceeded', `The batch has more than ${this.#limit} active partitions.`, 'activePartitionExceeded');
+        return;
       }
-      partitions.set(id, (partition = { records: [], keys: { query, lambda } }));
+      this.#partitions.set(id, (partition = { records: [], keys: { query, lambda } }));
     }
     partition.records.push(record);
   }
-  return { partitions: [...partitions.values()], failed };
+
+  result(): { partitions: Partition<R>[]; failed: FailedRecord[] } {
+    return { partitions: [...this.#partitions.values()], failed: this.#failed };
+  }
+}
+
+export function partitionRecords<R extends PartitionableRecord>(records: readonly R[], options: PartitionOptions): { partitions: Partition<R>[]; failed: FailedRecord[] } {
+  const partitioner = new Partitioner<R>(options);
+  for (const record of records) partitioner.add(record);
+  return partitioner.result();
 }
 
 /** Both sets of keys, or why the record has none. */

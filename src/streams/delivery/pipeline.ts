@@ -22,7 +22,7 @@ import type { FolderDestination } from './config.js';
 import { RecordConverter } from './conversion.js';
 import type { DataCatalogTable, FailedRecord } from './error-output.js';
 import { activeProcessors, compileQueryOrRefuse, conversionEnabled, extractionOf, lambdaProcessorOf, partitioningEnabled, type FormatConversionSettings } from './features.js';
-import { partitionRecords } from './partitioning.js';
+import { Partitioner } from './partitioning.js';
 import type { DestinationPrefixes, PartitionKeys } from './prefix.js';
 import { passThrough, type ProcessedRecords, type RecordProcessor } from './processor.js';
 import { LambdaTransform, type FunctionInvoker } from './transform.js';
@@ -83,7 +83,9 @@ export function processorFor(destination: FolderDestination, prefixes: Destinati
       if (appendDelimiter) records = records.map((record) => ({ ...record, data: Buffer.concat([record.data, NEWLINE]) }));
       let groups: StageGroup[] = records.length === 0 ? [] : [{ records }];
       if (partitioning) {
-        const partitioned = partitionRecords(records, { prefix: prefixes.prefix, query, checkPrefix: (prefix) => deps.checkKey(`${prefix}object`) });
+        const partitioner = new Partitioner<StageRecord>({ prefix: prefixes.prefix, query, checkPrefix: (prefix) => deps.checkKey(`${prefix}object`) });
+        await inTurns(records, (record) => partitioner.add(record));
+        const partitioned = partitioner.result();
         failed.push(...partitioned.failed);
         groups = partitioned.partitions;
       }
@@ -97,10 +99,10 @@ export function processorFor(destination: FolderDestination, prefixes: Destinati
 }
 
 /**
- * Records converted per turn of the event loop. A batch can hold hundreds of thousands of records at ~5–10 µs each:
- * converted in one go, it held the event loop for seconds, and PutRecordBatch's p99 with it (bench/RESULTS.md).
+ * Records converted (or partitioned) per turn of the event loop. A batch can hold hundreds of thousands of records
+ * at a few µs each: done in one go, it held all of hako for a second or two (bench/RESULTS.md, Parquet).
  */
-const CONVERSIONS_PER_TURN = 1024;
+const RECORDS_PER_TURN = 1024;
 
 const oldestOf = (records: readonly StageRecord[]): number => records.reduce((oldest, record) => Math.min(oldest, record.arrivalMs), Infinity);
 
@@ -111,19 +113,23 @@ async function convertGroups(groups: readonly StageGroup[], settings: FormatConv
   const region = schema.region ?? deps.region;
   const table: DataCatalogTable = { catalogId, databaseName: schema.databaseName, tableName: schema.tableName, region, versionId: schema.versionId ?? 'LATEST', catalogArn: `arn:aws:glue:${region}:${catalogId}:catalog` };
   const convertedGroups: StageGroup[] = [];
-  let sinceYield = 0;
   for (const group of groups) {
     const converted: StageRecord[] = [];
-    for (const record of group.records) {
+    await inTurns(group.records, (record) => {
       const result = converter.convert(record.data);
       if ('rows' in result) converted.push({ ...record, data: result.rows });
       else failed.push({ data: record.data, arrivalMs: record.arrivalMs, attemptsMade: 1, errorCode: result.errorCode, errorMessage: result.errorMessage, errorOutputType: 'format-conversion-failed', dataCatalogTable: table });
-      if (++sinceYield === CONVERSIONS_PER_TURN) {
-        sinceYield = 0;
-        await setImmediate(); // let the ingest's requests in between
-      }
-    }
+    });
     convertedGroups.push({ records: converted, keys: group.keys });
   }
   return convertedGroups;
+}
+
+/** Runs `body` on every record, giving the event loop a turn after every RECORDS_PER_TURN of them. */
+async function inTurns<T>(records: readonly T[], body: (record: T) => void): Promise<void> {
+  for (let start = 0; start < records.length; start += RECORDS_PER_TURN) {
+    if (start > 0) await setImmediate(); // the ingest's requests (and everything else hako does) in between
+    const end = Math.min(records.length, start + RECORDS_PER_TURN);
+    for (let i = start; i < end; i++) body(records[i] as T);
+  }
 }
