@@ -110,10 +110,7 @@ export class Invoker {
       pool.release(environment);
     }
     void result.report.then((report) => logs.append(invocation.functionName, report.log));
-    const labels = { function: invocation.functionName, version: invocation.version.version };
-    this.#deps.metrics.invocations.inc(labels);
-    if (result.functionError !== undefined) this.#deps.metrics.errors.inc(labels);
-    this.#deps.metrics.duration.observe(labels, result.durationMs);
+    this.#deps.metrics.ran(invocation.functionName, invocation.version.version, result.functionError !== undefined, result.durationMs);
     return result;
   }
 }

@@ -53,8 +53,8 @@ const lambdaStream = (name: string, lambda: Record<string, string>) => createFol
 const under = (bucket: string, folder: string): ReturnType<typeof readObjects> => readObjects(h.bucketDir(bucket)).filter((object) => object.key.startsWith(folder));
 
 async function invocationsOf(name: string): Promise<number> {
-  const values = (await h.hako.functions.metrics.invocations.get()).values.filter((value) => value.labels.function === name);
-  return values.reduce((sum, value) => sum + value.value, 0);
+  const lines = (await h.hako.functions.metrics.text()).split('\n').filter((line) => line.startsWith(`hako_function_invocations_total{function="${name}",`));
+  return lines.reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
 describe('Firehose data transformation by a hako function', () => {
