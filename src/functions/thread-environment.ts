@@ -43,6 +43,8 @@ export class ThreadEnvironment implements ExecutionEnvironment {
   readonly #exited: Promise<number>;
   /** The invocation in progress, waiting for its ending (one callback, not a `then` per invocation on #exited). */
   #waiter: ((ending: Ending) => void) | undefined;
+  /** The request id of the invocation in progress. */
+  #current: string | undefined;
   #output = '';
   #outOfMemory = false;
   #peakBytes = 0;
@@ -62,7 +64,7 @@ export class ThreadEnvironment implements ExecutionEnvironment {
     });
     this.#worker.stdout.setEncoding('utf8').on('data', (text: string) => (this.#output += text));
     this.#worker.stderr.setEncoding('utf8').on('data', (text: string) => (this.#output += text));
-    this.#worker.on('message', (message: RuntimeMessage) => this.#receive(message));
+    this.#worker.on('message', (message: unknown) => this.#receive(message));
     this.#worker.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') this.#outOfMemory = true;
       else this.#output += `${error.stack ?? String(error)}\n`;
@@ -107,6 +109,7 @@ export class ThreadEnvironment implements ExecutionEnvironment {
       clientContext: request.clientContext,
     };
     let deadline: NodeJS.Timeout | undefined;
+    this.#current = requestId;
     const outcome = await new Promise<Ending>((resolve) => {
       this.#waiter = resolve;
       deadline = setTimeout(() => resolve({ kind: 'timeout' }), this.spec.timeoutSeconds * 1000);
@@ -114,6 +117,7 @@ export class ThreadEnvironment implements ExecutionEnvironment {
     });
     clearTimeout(deadline);
     this.#waiter = undefined;
+    this.#current = undefined;
     const durationMs = performance.now() - started;
     if (outcome.kind === 'timeout') {
       this.#state = 'dead';
@@ -132,7 +136,13 @@ export class ThreadEnvironment implements ExecutionEnvironment {
     await this.#worker.terminate();
   }
 
-  #receive(message: RuntimeMessage): void {
+  /**
+   * A message from the thread. The function's own code can reach the same port (`parentPort`), so what arrives is
+   * checked: anything that is not a runtime message, or answers another invocation than the one in progress, is
+   * ignored.
+   */
+  #receive(message: unknown): void {
+    if (!isRuntimeMessage(message)) return;
     switch (message.kind) {
       case 'log':
         this.#output += message.text;
@@ -148,6 +158,7 @@ export class ThreadEnvironment implements ExecutionEnvironment {
         this.#peakBytes = Math.max(this.#peakBytes, message.heapBytes);
         return;
       default:
+        if (message.requestId !== this.#current) return;
         this.#peakBytes = Math.max(this.#peakBytes, message.heapBytes);
         this.#waiter?.(message);
     }
@@ -195,4 +206,27 @@ function answerResult(answer: Answer, requestId: string): { payload: Buffer; fun
   const payload = Buffer.from(answer.body, 'utf8');
   if (payload.length > MAX_RESPONSE_BYTES) return tooLarge(requestId, payload.length);
   return answer.kind === 'response' ? { payload, functionError: undefined } : { payload, functionError: answer.errorType };
+}
+
+function isRuntimeMessage(value: unknown): value is RuntimeMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  const text = (key: string): boolean => typeof m[key] === 'string';
+  const bytes = (): boolean => typeof m['heapBytes'] === 'number' && Number.isFinite(m['heapBytes']);
+  switch (m['kind']) {
+    case 'log':
+      return text('text');
+    case 'ready':
+      return true;
+    case 'init-error':
+      return text('errorType') && text('body');
+    case 'out-of-memory':
+      return bytes();
+    case 'response':
+      return text('requestId') && text('body') && bytes();
+    case 'error':
+      return text('requestId') && text('errorType') && text('body') && bytes();
+    default:
+      return false;
+  }
 }

@@ -2,7 +2,8 @@
  * @module test/functions/thread-isolation.test — what only a thread environment has to prove (the shared contract
  * is in test/contract/execution-environment): a function chooses it with its
  * `HAKO_FUNCTION_ISOLATION` variable through the Lambda API; code that never yields is still stopped by its timeout;
- * what it changes in `process.env` and its globals stays in its thread; its `process.exit` ends only the thread.
+ * what it changes in `process.env` and its globals stays in its thread; its `process.exit` ends only the thread; what
+ * its own code posts on the thread's port is not taken for the runtime's answer.
  */
 import assert from 'node:assert/strict';
 import { isMainThread, threadId } from 'node:worker_threads';
@@ -71,4 +72,24 @@ test('process.env, globals and process.exit stay in the function\'s thread', asy
   assert.match((body(exited) as { errorMessage: string }).errorMessage, /Runtime exited with error: exit status 5$/);
   assert.equal(environment.state, 'dead');
   assert.ok(isMainThread, 'the test process (hako\'s stand-in) is still running');
+});
+
+test('messages the function\'s own code posts on the thread\'s port are ignored: the answer is the runtime\'s', async (t) => {
+  const dir = functionCode(t, {
+    'spoof.mjs': `
+      import { parentPort } from 'node:worker_threads';
+      export const handler = async () => {
+        parentPort.postMessage({ nonsense: true });
+        parentPort.postMessage({ kind: 'response', requestId: 'someone-else', body: '"spoofed"', heapBytes: 1 });
+        parentPort.postMessage({ kind: 'response', body: 42 });
+        parentPort.postMessage('plain text');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return 'real';
+      };`,
+  });
+  const environment = await environmentFor(t, dir, 'spoof.handler', { isolation: 'thread' });
+  const first = await invoke(environment);
+  assert.deepEqual([first.functionError, JSON.parse(first.payload.toString())], [undefined, 'real']);
+  assert.ok(Number.isInteger(first.maxMemoryUsedMB) && first.maxMemoryUsedMB > 0, `Max Memory Used ${first.maxMemoryUsedMB}`);
+  assert.equal(JSON.parse((await invoke(environment)).payload.toString()), 'real', 'and the next invocation too');
 });
