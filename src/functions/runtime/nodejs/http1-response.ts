@@ -2,7 +2,7 @@
  * @module functions/runtime/nodejs/http1-response — reads one HTTP/1.1 response at a time off a byte
  * stream: status line, headers, and a body framed by `Content-Length`, `Transfer-Encoding: chunked`, or
  * the end of the connection. Just enough HTTP for the runtime's side of the Runtime API (runtime-client),
- * which sends one request at a time on one connection.
+ * which has at most two requests out on one connection (an answer and the next poll), answered in order.
  */
 
 export interface Http1Response {
