@@ -84,7 +84,7 @@ export function processorFor(destination: FolderDestination, prefixes: Destinati
       let groups: StageGroup[] = records.length === 0 ? [] : [{ records }];
       if (partitioning) {
         const partitioner = new Partitioner<StageRecord>({ prefix: prefixes.prefix, query, checkPrefix: (prefix) => deps.checkKey(`${prefix}object`) });
-        await inTurns(records, (record) => partitioner.add(record));
+        await inTurns(records, { done: 0 }, (record) => partitioner.add(record));
         const partitioned = partitioner.result();
         failed.push(...partitioned.failed);
         groups = partitioned.partitions;
@@ -113,9 +113,10 @@ async function convertGroups(groups: readonly StageGroup[], settings: FormatConv
   const region = schema.region ?? deps.region;
   const table: DataCatalogTable = { catalogId, databaseName: schema.databaseName, tableName: schema.tableName, region, versionId: schema.versionId ?? 'LATEST', catalogArn: `arn:aws:glue:${region}:${catalogId}:catalog` };
   const convertedGroups: StageGroup[] = [];
+  const turns: Turns = { done: 0 }; // counted across groups: a batch partitioned 500 ways has groups far below a turn each
   for (const group of groups) {
     const converted: StageRecord[] = [];
-    await inTurns(group.records, (record) => {
+    await inTurns(group.records, turns, (record) => {
       const result = converter.convert(record.data);
       if ('rows' in result) converted.push({ ...record, data: result.rows });
       else failed.push({ data: record.data, arrivalMs: record.arrivalMs, attemptsMade: 1, errorCode: result.errorCode, errorMessage: result.errorMessage, errorOutputType: 'format-conversion-failed', dataCatalogTable: table });
@@ -125,11 +126,16 @@ async function convertGroups(groups: readonly StageGroup[], settings: FormatConv
   return convertedGroups;
 }
 
-/** Runs `body` on every record, giving the event loop a turn after every RECORDS_PER_TURN of them. */
-async function inTurns<T>(records: readonly T[], body: (record: T) => void): Promise<void> {
-  for (let start = 0; start < records.length; start += RECORDS_PER_TURN) {
-    if (start > 0) await setImmediate(); // the ingest's requests (and everything else hako does) in between
-    const end = Math.min(records.length, start + RECORDS_PER_TURN);
-    for (let i = start; i < end; i++) body(records[i] as T);
+/** Records processed so far in one batch's step, over however many calls of inTurns it takes. */
+interface Turns {
+  done: number;
+}
+
+/** Runs `body` on every record, giving the event loop a turn after every RECORDS_PER_TURN records `turns` counts. */
+async function inTurns<T>(records: readonly T[], turns: Turns, body: (record: T) => void): Promise<void> {
+  for (const record of records) {
+    body(record);
+    // The ingest's requests (and everything else hako does) in between.
+    if (++turns.done % RECORDS_PER_TURN === 0) await setImmediate();
   }
 }
