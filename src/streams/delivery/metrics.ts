@@ -2,7 +2,7 @@
  * @module streams/delivery/metrics — Firehose's CloudWatch metrics (spec §12) as Prometheus metrics,
  * labelled by delivery stream: IncomingRecords, IncomingBytes, IncomingPutRequests, and per destination
  * (`folder` for DeliveryToS3) Records, Bytes, ObjectCount, Success (as two counters: successful and all
- * attempts; Success = their ratio) and DataFreshness; plus records dropped after the retry duration.
+ * attempts; Success = their ratio) and DataFreshness; plus records dropped after the retry duration, or put in the error output instead.
  * Kept in their own prom-client registry; `/metrics` appends its text.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
@@ -20,6 +20,7 @@ export class DeliveryMetrics {
   readonly successes: Counter<Label>;
   readonly attempts: Counter<Label>;
   readonly droppedRecords: Counter<Label>;
+  readonly errorOutputRecords: Counter<Label>;
 
   /** `freshness` gives each stream's age in seconds of its oldest undelivered record. */
   constructor(freshness: () => ReadonlyMap<string, number>) {
@@ -35,6 +36,7 @@ export class DeliveryMetrics {
     this.successes = counter('hako_delivery_to_folder_success_total', 'Delivery attempts that succeeded; DeliveryToS3.Success is this over hako_delivery_to_folder_attempts_total');
     this.attempts = counter('hako_delivery_to_folder_attempts_total', 'Delivery attempts, successful or not');
     this.droppedRecords = counter('hako_delivery_records_dropped_total', 'Records given up on after the retry duration or a permanent failure');
+    this.errorOutputRecords = counter('hako_delivery_records_to_error_output_total', 'Records the destination still refused after the retry duration, written to the error output instead (warehouse destinations)');
     new Gauge({
       name: 'hako_delivery_to_folder_data_freshness_seconds',
       help: 'Age of the oldest record not yet delivered (DeliveryToS3.DataFreshness); 0 when none waits',

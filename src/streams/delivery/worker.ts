@@ -11,14 +11,16 @@
  * Batches are delivered one at a time, in order: processed, handed to the sink, and
  * only then removed from the store. A crash anywhere before the removal means the batch is delivered
  * again at the next start (at-least-once; never lost). A failed attempt is retried with exponential
- * backoff until the stream's retry duration has passed since the first attempt, then the batch is dropped
- * and counted; the first failure and the outcome are logged, not every attempt.
+ * backoff until the stream's retry duration has passed since the first attempt. Then a sink that can put
+ * a batch aside (`Sink.abandon`: the warehouse, into its error output) gets it as it was put; until that
+ * works the stream pauses on the batch, trying both. Other sinks' expired batches are dropped and counted
+ * (S3's 24 hours). The first failure and the outcome are logged, not every attempt.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import { PermanentDeliveryError, type DeliveryBatch, type Sink } from '../sinks/sink.js';
-import type { BufferedChunk, ChunkMeta, DeliveryBufferStore } from './buffer-store.js';
+import { PermanentDeliveryError, type DeliveryBatch, type DeliveryFailure, type Sink } from '../sinks/sink.js';
+import { recordsOf, type BufferedChunk, type ChunkMeta, type DeliveryBufferStore } from './buffer-store.js';
 import type { DeliveryStreamInfo } from './config.js';
 import type { DeliveryMetrics } from './metrics.js';
 import { byErrorOutputType, errorOutputLine } from './error-output.js';
@@ -147,6 +149,7 @@ export class DeliveryWorker {
     const records = batch.reduce((sum, chunk) => sum + chunk.count, 0);
     const started = clock.now();
     const labels = { stream: info.name };
+    let abandonFailed = false;
     for (let attempt = 1; ; attempt++) {
       metrics.attempts.inc(labels);
       try {
@@ -157,17 +160,45 @@ export class DeliveryWorker {
         return;
       } catch (error) {
         const permanent = error instanceof PermanentDeliveryError;
-        if (permanent || clock.now() - started >= retry.durationMs) {
+        const expired = clock.now() - started >= retry.durationMs;
+        if (expired && !permanent && this.#o.sink.abandon !== undefined) {
+          if (await this.#abandon(batch, { attempts: attempt, error, message: `not delivered within the retry duration (${retry.durationMs / 1000} s, ${attempt} attempt(s)): ${messageOf(error)}` }, !abandonFailed)) {
+            await store.remove(info.name, from, to);
+            return;
+          }
+          abandonFailed = true;
+        } else if (permanent || expired) {
           logger.error({ err: error, stream: info.name, attempt, records }, `delivery failed ${permanent ? 'permanently' : `for ${retry.durationMs / 1000} s`}: ${records} record(s) dropped`);
           metrics.droppedRecords.inc(labels, records);
           await store.remove(info.name, from, to);
           return;
         }
-        if (attempt === 1) logger.warn({ err: error, stream: info.name, records }, `delivery failed; retrying for up to ${retry.durationMs / 1000} s`);
+        if (attempt === 1 && !expired) logger.warn({ err: error, stream: info.name, records }, `delivery failed; retrying for up to ${retry.durationMs / 1000} s`);
         if (this.#stopping) return; // the batch stays in the store for the next start
         await sleep(Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (attempt - 1)), undefined, { signal: this.#abort.signal }).catch(() => undefined);
         if (this.#stopping) return;
       }
+    }
+  }
+
+  /**
+   * Hands an expired batch to the sink's `abandon`, as it was put; true once it is there. A failure is logged
+   * (when `logFailure`: the first time) and the batch kept: the caller goes on retrying.
+   */
+  async #abandon(batch: readonly ChunkMeta[], failure: DeliveryFailure, logFailure: boolean): Promise<boolean> {
+    const { info, store, logger, metrics, sink } = this.#o;
+    const labels = { stream: info.name };
+    const records = batch.reduce((sum, chunk) => sum + chunk.count, 0);
+    try {
+      const chunks = isHeld(batch) ? batch : await store.read(info.name, (batch[0] as ChunkMeta).seq, (batch.at(-1) as ChunkMeta).seq);
+      if (chunks.length === 0) return true; // removed meanwhile (the stream was deleted)
+      const receipt = await (sink.abandon as NonNullable<Sink['abandon']>)({ stream: info.name, version: info.version, oldestArrivalMs: (chunks[0] as BufferedChunk).arrivalMs, records: chunks.flatMap(recordsOf) }, failure);
+      logger.error({ err: failure.error, stream: info.name, attempt: failure.attempts, records, locations: receipt.locations }, `delivery failed for the whole retry duration: ${records} record(s) written to the error output instead`);
+      metrics.errorOutputRecords.inc(labels, records);
+      return true;
+    } catch (error) {
+      if (logFailure) logger.error({ err: error, stream: info.name, records, delivery: messageOf(failure.error) }, `delivery failed for the whole retry duration and the error output could not be written either: the stream waits on these ${records} record(s), retrying both`);
+      return false;
     }
   }
 
@@ -199,4 +230,8 @@ export class DeliveryWorker {
 /** Whether every chunk still has its bytes (a put's, as opposed to one re-buffered at start from the store). */
 function isHeld(batch: readonly ChunkMeta[]): batch is readonly BufferedChunk[] {
   return batch.every((chunk) => (chunk as Partial<BufferedChunk>).data !== undefined);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -41,8 +41,24 @@ export interface Sink {
   readonly kind: 'folder' | 'warehouse';
   /** Delivers one batch; resolves once it is durable and visible whole. */
   deliver(batch: DeliveryBatch): Promise<DeliveryReceipt>;
+  /**
+   * Puts aside a batch the destination still refused when the retry duration ran out, where it can be backfilled
+   * from: Redshift's "skipped objects", named under the S3 backup's error prefix. `batch` holds the records as they
+   * were put (before any processing). Rejecting keeps the batch: the worker pauses on it and tries both again, as
+   * Firehose pauses a stream that can neither deliver nor back up. A sink without it (the folder, S3's 24 hours)
+   * has its expired batches dropped.
+   */
+  abandon?(batch: DeliveryBatch, failure: DeliveryFailure): Promise<DeliveryReceipt>;
   /** Releases what the sink holds (a PostgreSQL pool); called once, when its stream is deleted or hako stops. */
   close?(): Promise<void>;
+}
+
+/** Why a batch is being abandoned: its attempts, the last one's error, and what to tell the reader. */
+export interface DeliveryFailure {
+  readonly attempts: number;
+  readonly error: unknown;
+  /** e.g. `not loaded within the retry duration (3600 s, 14 attempts): <the last error>`. */
+  readonly message: string;
 }
 
 /** A failure that no retry can fix (a bad prefix, a record a table cannot take): the batch is not retried. */

@@ -16,10 +16,17 @@
  * Delivery is at-least-once, as with Redshift's COPY: a crash after the commit and before the delivery
  * buffer forgets the batch loads it again at the next start. Batches from the worker's own error path
  * (`errorOutputType` set: records a transform failed) go straight to the error output.
+ *
+ * A batch still refused when `RetryOptions.DurationInSeconds` has run out (the server down, a password changed) is
+ * put aside the same way (`abandon`), every record as it was put, so it can be backfilled: Firehose skips such a
+ * batch and names its objects in a manifest under the backup bucket's `errors/`; hako has no intermediate objects,
+ * so the records themselves go there. The error code says why: `Redshift.ConnectionFailed`,
+ * `Redshift.AuthenticationFailed`, else `Redshift.DataLoadFailed`.
  */
 import { errorOutputLine } from '../delivery/processor.js';
 import { splitJsonRecords, type Rejection, type TableLoader } from '../warehouse/index.js';
-import type { DeliveryBatch, DeliveryReceipt, Sink } from './sink.js';
+import { PostgresDestinationError } from '../warehouse/postgres/table.js';
+import type { DeliveryBatch, DeliveryFailure, DeliveryReceipt, Sink } from './sink.js';
 
 export interface WarehouseSinkOptions {
   readonly table: TableLoader;
@@ -58,14 +65,19 @@ export class WarehouseSink implements Sink {
     return { locations, bytes };
   }
 
+  abandon(batch: DeliveryBatch, failure: DeliveryFailure): Promise<DeliveryReceipt> {
+    const errorCode = failure.error instanceof PostgresDestinationError ? failure.error.errorCode : LOAD_ERROR_CODE;
+    return this.#writeErrors(batch, batch.records.map((_, record) => ({ record, reason: failure.message })), { attemptsMade: failure.attempts, errorCode });
+  }
+
   async close(): Promise<void> {
     await this.#options.table.close?.();
   }
 
-  #writeErrors(batch: DeliveryBatch, rejected: readonly Rejection[]): Promise<DeliveryReceipt> {
+  #writeErrors(batch: DeliveryBatch, rejected: readonly Rejection[], how = { attemptsMade: 1, errorCode: LOAD_ERROR_CODE }): Promise<DeliveryReceipt> {
     const now = (this.#options.now ?? Date.now)();
     const records = rejected.map(({ record, reason }) =>
-      errorOutputLine({ data: batch.records[record] as Buffer, arrivalMs: batch.oldestArrivalMs, attemptsMade: 1, errorCode: LOAD_ERROR_CODE, errorMessage: reason }, now),
+      errorOutputLine({ data: batch.records[record] as Buffer, arrivalMs: batch.oldestArrivalMs, errorMessage: reason, ...how }, now),
     );
     // A new batch, not a copy of this one: its `contiguous` bytes, if any, are the records, not these lines.
     const { stream, version, oldestArrivalMs, partitionKeys } = batch;

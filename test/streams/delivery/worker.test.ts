@@ -2,7 +2,8 @@
  * @module test/streams/delivery/worker.test — one stream's buffer and deliveries, on the in-memory
  * buffer store with a scripted sink and a controlled clock: size and interval triggers, batches of whole
  * chunks within the size hint, retries that succeed (logged once, counted), the bounded retry duration
- * (then dropped, logged and counted), permanent failures, and a stop during retries that keeps the batch.
+ * (then dropped, logged and counted; or, for a sink that can put a batch aside, handed to it as put, the stream
+ * pausing on the batch until that works), permanent failures, and a stop during retries that keeps the batch.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,7 +12,7 @@ import type { DeliveryStreamInfo } from '../../../src/streams/delivery/config.js
 import { DeliveryMetrics } from '../../../src/streams/delivery/metrics.js';
 import { passThrough } from '../../../src/streams/delivery/processor.js';
 import { DeliveryWorker, type RetryPolicy } from '../../../src/streams/delivery/worker.js';
-import { PermanentDeliveryError, type DeliveryBatch, type Sink } from '../../../src/streams/sinks/sink.js';
+import { PermanentDeliveryError, type DeliveryBatch, type DeliveryFailure, type Sink } from '../../../src/streams/sinks/sink.js';
 import { captureLog } from '../../helpers/log-capture.js';
 import { TestClock } from '../helpers.js';
 
@@ -29,6 +30,20 @@ class ScriptedSink implements Sink {
     if (error !== undefined) throw error;
     this.batches.push(batch);
     return { locations: [`object-${this.batches.length}`], bytes: batch.records.reduce((sum, r) => sum + r.length, 0) };
+  }
+}
+
+/** A sink that also puts expired batches aside (as the warehouse does), failing the first `abandonFailures` times. */
+class AbandoningSink extends ScriptedSink {
+  readonly abandoned: Array<{ batch: DeliveryBatch; failure: DeliveryFailure }> = [];
+  abandonCalls = 0;
+  constructor(failure: (call: number) => Error | undefined, private readonly abandonFailures = 0) {
+    super(failure);
+  }
+  async abandon(batch: DeliveryBatch, failure: DeliveryFailure) {
+    if (++this.abandonCalls <= this.abandonFailures) throw new Error(`backup bucket unreachable ${this.abandonCalls}`);
+    this.abandoned.push({ batch, failure });
+    return { locations: ['errors/object-1'], bytes: 1 };
   }
 }
 
@@ -159,6 +174,56 @@ describe('delivery worker: failures', () => {
     assert.equal(log.matching(/retrying/).length, 1);
     assert.equal(log.matching(/4 record\(s\) dropped/).length, 1);
     assert.deepEqual(await store.load(), []);
+  });
+
+  it('a sink that can put a batch aside gets it after the retry duration, as put: logged once, counted, removed from the store', async () => {
+    const holder: { clock?: TestClock } = {};
+    const sink = new AbandoningSink(() => (holder.clock?.advance(600_000), new Error('warehouse unreachable')));
+    const { worker, put, clock, log, value, store } = setup({ sink, retry: { durationMs: 1800_000 } });
+    holder.clock = clock;
+    const first = await put(2, 3);
+    const second = await put(1, 5);
+    await worker.flush();
+    assert.equal(sink.calls, 3);
+    assert.equal(sink.abandoned.length, 1);
+    const [{ batch, failure } = assert.fail('abandoned')] = sink.abandoned;
+    assert.deepEqual(batch.records, [first.data.subarray(0, 3), first.data.subarray(3, 6), second.data], 'every record, as it was put');
+    assert.equal(batch.oldestArrivalMs, T0);
+    assert.equal(batch.errorOutputType, undefined);
+    assert.equal(failure.attempts, 3);
+    assert.equal((failure.error as Error).message, 'warehouse unreachable');
+    assert.equal(failure.message, 'not delivered within the retry duration (1800 s, 3 attempt(s)): warehouse unreachable');
+    assert.equal(await value('hako_delivery_records_to_error_output_total'), 3);
+    assert.equal(await value('hako_delivery_records_dropped_total'), 0);
+    assert.equal(log.matching(/retrying for up to/).length, 1);
+    assert.equal(log.matching(/^delivery failed for the whole retry duration: 3 record\(s\) written to the error output instead$/).length, 1);
+    assert.deepEqual(await store.load(), []);
+  });
+
+  it('when the batch cannot be put aside either, the stream waits on it, retrying both, and logs that once', async () => {
+    const sink = new AbandoningSink((call) => (call <= 4 ? new Error(`load failed ${call}`) : undefined), 2);
+    const { worker, put, log, value, store } = setup({ sink, retry: { durationMs: 0 } });
+    await put(2);
+    await worker.flush();
+    // Attempts 1 and 2: delivery and abandon fail; attempt 3: delivery fails, abandon works.
+    assert.equal(sink.calls, 3);
+    assert.equal(sink.abandonCalls, 3);
+    assert.equal(sink.abandoned.length, 1);
+    assert.equal(sink.abandoned[0]?.batch.records.length, 2);
+    assert.match(sink.abandoned[0]?.failure.message ?? '', /^not delivered within the retry duration \(0 s, 3 attempt\(s\)\): load failed 3$/);
+    assert.equal(log.matching(/the error output could not be written either: the stream waits on these 2 record\(s\), retrying both$/).length, 1);
+    assert.equal(log.matching(/2 record\(s\) written to the error output instead/).length, 1);
+    assert.equal(await value('hako_delivery_records_to_error_output_total'), 2);
+    assert.equal(await value('hako_delivery_records_dropped_total'), 0);
+    assert.deepEqual(await store.load(), []);
+    // The stream goes on: the next batch's delivery (call 4) fails and it is put aside at once; the one after delivers.
+    await put(1);
+    await worker.flush();
+    assert.equal(sink.abandoned.length, 2);
+    await put(1);
+    await worker.flush();
+    assert.equal(sink.batches.length, 1);
+    assert.equal(sink.abandoned.length, 2);
   });
 
   it('a permanent failure is not retried', async () => {

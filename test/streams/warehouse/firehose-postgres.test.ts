@@ -5,7 +5,7 @@
  * 10,000 records land exactly once, buffered by size and by time (a frozen clock moved by the test), into
  * inferred and declared columns; DescribeDeliveryStream never shows the password, which the stored stream
  * keeps across a restart; a wrong password and a stopped server are retried (logged once) until the
- * records land; deleting the stream and stopping hako end its connections; CreateDeliveryStream refuses
+ * records land, or, past RetryOptions.DurationInSeconds, go to the error output with Firehose's error code; deleting the stream and stopping hako end its connections; CreateDeliveryStream refuses
  * URLs, names and types PostgreSQL cannot take, without connecting.
  */
 import assert from 'node:assert/strict';
@@ -164,6 +164,51 @@ test('the server down: CreateDeliveryStream does not connect; the load is retrie
     assert.equal(log.matching(/^delivery failed/).length, 1, 'the failure is logged once');
   } finally {
     if (!server().running) await server().start();
+    await h.close();
+  }
+});
+
+test('past RetryOptions.DurationInSeconds the records go to the error output, as put, with why; the stream goes on', async () => {
+  const log = captureLog();
+  const h = await frozenHako(log.logger);
+  const errorOutput = { ErrorOutputPrefix: 'failed/!{firehose:error-output-type}/', BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 } };
+  try {
+    await server().query("ALTER ROLE loader PASSWORD 'rotated'");
+    // DurationInSeconds 0: Firehose does not retry at all.
+    await createWarehouseStream(h.firehose, 'skipping', toPostgres('skipped', { RetryOptions: { DurationInSeconds: 0 } }, errorOutput));
+    await h.firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: 'skipping', Records: [0, 1, 2].map((n) => ({ Data: jsonRecord(n) })) }));
+    await log.waitFor(/^delivery failed for the whole retry duration: 3 record\(s\) written to the error output instead$/);
+    await server().query(`ALTER ROLE loader PASSWORD '${PASSWORD}'`);
+    await server().stop();
+    await h.firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: 'skipping', Records: [{ Data: jsonRecord(3) }] }));
+    await log.waitFor(/^delivery failed for the whole retry duration: 1 record\(s\) written to the error output instead$/);
+    const objects = readObjects(h.bucketDir('staging'));
+    assert.equal(objects.length, 2);
+    const lines = objects.flatMap((object) => {
+      assert.match(object.key, /^failed\/warehouse-failed\/skipping-1-/);
+      return object.body.toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    });
+    // Both objects carry the frozen clock's time, so their keys sort by their random part: order the lines by record.
+    const rawOf = (line: Record<string, unknown>): string => Buffer.from(String(line.rawData), 'base64').toString('utf8');
+    lines.sort((a, b) => rawOf(a).localeCompare(rawOf(b)));
+    const as = (code: string, n: number): unknown[] => [code, 1, jsonRecord(n).toString('utf8')];
+    assert.deepEqual(lines.map((line) => [line.errorCode, line.attemptsMade, rawOf(line)]), [
+      as('Redshift.AuthenticationFailed', 0),
+      as('Redshift.AuthenticationFailed', 1),
+      as('Redshift.AuthenticationFailed', 2),
+      as('Redshift.ConnectionFailed', 3),
+    ]);
+    assert.match(String(lines[0]?.errorMessage), /^not delivered within the retry duration \(0 s, 1 attempt\(s\)\): cannot connect to PostgreSQL .*password authentication failed for user "loader" \[SQLSTATE 28P01\]$/);
+    assert.match(String(lines[3]?.errorMessage), /^not delivered within the retry duration \(0 s, 1 attempt\(s\)\): cannot connect to PostgreSQL .*ECONNREFUSED/);
+    await server().start();
+    const landed = delivered(h.hako.delivery, 'skipping', 1);
+    await h.firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: 'skipping', Records: [{ Data: jsonRecord(4) }] }));
+    await landed;
+    assert.deepEqual(await rows('SELECT n::int FROM skipped'), [{ n: 4 }]);
+    assert.equal(log.matching(/^delivery failed; retrying/).length, 0, 'no retries announced: there are none');
+  } finally {
+    if (!server().running) await server().start();
+    await server().query(`ALTER ROLE loader PASSWORD '${PASSWORD}'`);
     await h.close();
   }
 });

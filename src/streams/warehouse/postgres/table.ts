@@ -33,10 +33,14 @@ export interface PostgresTableOptions {
 export class PostgresDestinationError extends Error {
   override readonly name = 'PostgresDestinationError';
   readonly sqlstate: string | undefined;
+  /** Firehose's error code for it, as its Redshift destination names such failures. */
+  readonly errorCode: 'Redshift.AuthenticationFailed' | 'Redshift.ConnectionFailed' | 'Redshift.DataLoadFailed';
 
-  constructor(message: string, sqlstate: string | undefined) {
+  constructor(message: string, sqlstate: string | undefined, connecting: boolean) {
     super(message);
     this.sqlstate = sqlstate;
+    // SQLSTATE class 28 is "invalid authorization specification"; class 08 "connection exception".
+    this.errorCode = sqlstate?.startsWith('28') ? 'Redshift.AuthenticationFailed' : connecting || sqlstate?.startsWith('08') ? 'Redshift.ConnectionFailed' : 'Redshift.DataLoadFailed';
   }
 }
 
@@ -44,6 +48,7 @@ export class PostgresDestinationError extends Error {
 const POOL_SIZE = 2;
 const CONNECT_TIMEOUT_MS = 15_000;
 const IDLE_MS = 30_000;
+const CONNECTING = 'cannot connect to';
 
 /** Errors PostgreSQL sent (pg's DatabaseError carries a SQLSTATE and a severity). */
 function isServerError(error: unknown): error is Error & { code: string; detail?: string; severity?: string } {
@@ -71,7 +76,7 @@ export class PostgresTable implements TableLoader {
     try {
       client = await this.#open().connect();
     } catch (error) {
-      throw this.#explain(error, 'cannot connect to');
+      throw this.#explain(error, CONNECTING);
     }
     let failed: Error | undefined;
     let sinkFailure: unknown;
@@ -131,6 +136,6 @@ export class PostgresTable implements TableLoader {
     const code = (error as { code?: unknown }).code;
     const detail = isServerError(error) && error.detail !== undefined ? ` (${error.detail})` : '';
     const sqlstate = isServerError(error) ? ` [SQLSTATE ${error.code}]` : typeof code === 'string' && !message.includes(code) ? ` [${code}]` : '';
-    return new PostgresDestinationError(`${doing} PostgreSQL ${this.#server} (table ${displayName(this.#options.target.table)}): ${message}${detail}${sqlstate}`, isServerError(error) ? error.code : undefined);
+    return new PostgresDestinationError(`${doing} PostgreSQL ${this.#server} (table ${displayName(this.#options.target.table)}): ${message}${detail}${sqlstate}`, isServerError(error) ? error.code : undefined, doing === CONNECTING);
   }
 }
