@@ -18,6 +18,8 @@ export interface CapturedLog {
   matching(pattern: RegExp): LogLine[];
   /** Resolves with the first line matching, waiting for it if it has not been written yet. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<LogLine>;
+  /** Resolves with the next line matching, written after this call (when earlier lines match too). */
+  waitForNext(pattern: RegExp, timeoutMs?: number): Promise<LogLine>;
 }
 
 export function captureLog(level = 'info'): CapturedLog {
@@ -44,11 +46,15 @@ export function captureLog(level = 'info'): CapturedLog {
     matching: (pattern) => lines.filter((line) => pattern.test(line.msg)),
     waitFor: (pattern, timeoutMs = 5000) => {
       const found = lines.find((line) => pattern.test(line.msg));
-      if (found !== undefined) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms; lines:\n${lines.map((l) => l.msg).join('\n')}`)), timeoutMs);
-        waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
-      });
+      return found !== undefined ? Promise.resolve(found) : next(pattern, timeoutMs);
     },
+    waitForNext: (pattern, timeoutMs = 5000) => next(pattern, timeoutMs),
   };
+
+  function next(pattern: RegExp, timeoutMs: number): Promise<LogLine> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms; lines:\n${lines.map((l) => l.msg).join('\n')}`)), timeoutMs);
+      waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+    });
+  }
 }

@@ -9,7 +9,8 @@
  * Readiness is a successful connection, polled with a bounded loop (the one way to see a server accept);
  * `stop` is a fast shutdown (SIGINT to the postmaster, whose pid `postmaster.pid` holds) and waits for the
  * exit; `start` brings the same cluster back on the same port. The durability settings are off (fsync,
- * full-page writes): the cluster is thrown away.
+ * full-page writes): the cluster is thrown away. With `tls` the server also takes TLS connections
+ * (`ssl = on`) with that certificate and key; plain ones still work, as with PostgreSQL's default pg_hba.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,7 +71,18 @@ function commandFor(bin: string, program: string, args: string[]): [string, stri
   return asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+export interface PostgresOptions {
+  /** The server's TLS certificate and key (PEM). */
+  readonly tls?: { readonly certificatePem: string; readonly privateKeyPem: string };
+}
+
+/** The `postgres` user's ids, to give it what it must own when tests run as root. */
+function postgresIds(): { uid: number; gid: number } {
+  const id = (flag: string): number => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<TestPostgres> {
   const bin = postgresBin();
   const dir = mkdtempSync(path.join(tmpdir(), 'hako-pg-'));
   const data = path.join(dir, 'data');
@@ -78,8 +90,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   const pwfile = path.join(dir, 'pwfile');
   writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    const { uid, gid } = postgresIds();
     chownSync(dir, uid, gid);
     chownSync(pwfile, uid, gid);
   }
@@ -92,6 +103,15 @@ export async function startPostgres(): Promise<TestPostgres> {
     throw new Error(`initdb failed: ${String(stderr ?? '')}${String(stdout ?? '')}`);
   }
   rmSync(pwfile);
+  const tlsSettings: string[] = [];
+  if (options.tls !== undefined) {
+    const certFile = path.join(dir, 'server.crt');
+    const keyFile = path.join(dir, 'server.key');
+    writeFileSync(certFile, options.tls.certificatePem);
+    writeFileSync(keyFile, options.tls.privateKeyPem, { mode: 0o600 }); // PostgreSQL refuses a key others can read
+    if (asRoot) for (const file of [certFile, keyFile]) chownSync(file, postgresIds().uid, postgresIds().gid);
+    tlsSettings.push('-c', 'ssl=on', '-c', `ssl_cert_file=${certFile}`, '-c', `ssl_key_file=${keyFile}`);
+  }
   const port = await freePort();
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
@@ -118,7 +138,7 @@ export async function startPostgres(): Promise<TestPostgres> {
 
   const start = async (): Promise<void> => {
     if (child !== undefined) return;
-    const settings = ['-c', 'listen_addresses=127.0.0.1', '-c', `port=${port}`, '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'];
+    const settings = ['-c', 'listen_addresses=127.0.0.1', '-c', `port=${port}`, '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off', ...tlsSettings];
     const [command, args] = commandFor(bin, 'postgres', ['-D', data, ...settings]);
     const started = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child = started;
@@ -188,10 +208,10 @@ export async function startPostgres(): Promise<TestPostgres> {
  * removed after them. Preparation belongs here rather than in a `before` of the file's own, which node:test
  * (20) may run before this one has finished.
  */
-export function postgresForFile(prepare?: (server: TestPostgres) => Promise<void>): () => TestPostgres {
+export function postgresForFile(prepare?: (server: TestPostgres) => Promise<void>, options: PostgresOptions = {}): () => TestPostgres {
   let server: TestPostgres | undefined;
   before(async () => {
-    server = await startPostgres();
+    server = await startPostgres(options);
     await prepare?.(server);
   });
   after(async () => {

@@ -88,6 +88,8 @@ export interface SelfSignedOptions {
   readonly profile: CertificateProfile;
   readonly notBefore?: Date;
   readonly notAfter?: Date;
+  /** Server profile: DNS names and IP addresses for subjectAltName. */
+  readonly serverNames?: readonly string[];
 }
 
 /** A new key pair and a certificate for it signed by itself: a root CA, or (for tests) a self-signed leaf. */
@@ -104,6 +106,7 @@ export async function createSelfSigned(options: SelfSignedOptions): Promise<Cert
     signer,
     notBefore: options.notBefore ?? new Date(Date.now() - 60_000),
     notAfter: options.notAfter ?? AWS_NOT_AFTER,
+    ...(options.serverNames === undefined ? {} : { serverNames: options.serverNames }),
   });
   return { certificatePem, privateKeyPem };
 }

@@ -238,11 +238,11 @@ test('CreateDeliveryStream refuses what PostgreSQL cannot take, with InvalidArgu
     const port = server().port;
     const url = (tail: string): Partial<RedshiftDestinationConfiguration> => ({ ClusterJDBCURL: `jdbc:postgresql://${tail}` });
     const refusals: Array<[Partial<RedshiftDestinationConfiguration>, RegExp]> = [
-      [{ ClusterJDBCURL: 'jdbc:redshift://c.abc.us-east-1.redshift.amazonaws.com:5439/dev' }, /is not a warehouse hako can load: use jdbc:hako:warehouse .* or jdbc:postgresql:\/\/host\[:port\]\/database \(a table in a PostgreSQL server\)\.$/],
+      [{ ClusterJDBCURL: 'jdbc:redshift://c.abc.us-east-1.redshift.amazonaws.com:5439/dev' }, /is not a warehouse hako can load: use jdbc:hako:warehouse .* or jdbc:postgresql:\/\/host\[:port\]\/database\[\?sslmode=…\] \(a table in a PostgreSQL server\)\.$/],
       [{ ClusterJDBCURL: `jdbc:mysql://127.0.0.1:${port}/${DATABASE}` }, /is not a warehouse hako can load/],
-      [url(`127.0.0.1:${port}`), /is not a PostgreSQL URL hako can load \(jdbc:postgresql:\/\/host\[:port\]\/database\): the database is missing\.$/],
+      [url(`127.0.0.1:${port}`), /is not a PostgreSQL URL hako can load \(jdbc:postgresql:\/\/host\[:port\]\/database\[\?sslmode=…\]\): the database is missing\.$/],
       [url(`loader:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`), /the user goes in Username and the password in Password, not in the URL/],
-      [url(`127.0.0.1:${port}/${DATABASE}?ssl=true`), /connection properties \('\?…'\) are not supported/],
+      [url(`127.0.0.1:${port}/${DATABASE}?sslmode=prefer`), /sslmode=prefer would fall back to plain text/],
       [url(`127.0.0.1:70000/${DATABASE}`), /the port '70000' is not 1 to 65535/],
       [{ Username: undefined }, /^Username is required to load into PostgreSQL/],
       [{ CopyCommand: { DataTableName: 't', DataTableColumns: 'id UBIGINT' } }, /^DataTableColumns 'id UBIGINT': the type 'UBIGINT' of column id cannot be a PostgreSQL column: PostgreSQL has no unsigned integers: declare DECIMAL\(20,0\)$/],

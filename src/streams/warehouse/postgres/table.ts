@@ -8,7 +8,13 @@
  * and where (user, server, database, table, SQLSTATE), for the delivery worker to log once and retry for
  * the stream's `RetryOptions.DurationInSeconds`. A record the table refuses is that record's failure
  * (`loader.ts` finds it with savepoints), never the batch's: `refusesBatch` is always false.
+ *
+ * With TLS (`sslmode` in the URL, `url.ts`) every connection is encrypted, and the server's certificate checked as
+ * the mode says; a certificate that fails the check fails the connection like a wrong password.
  */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import type { Logger } from '../../../core/logger.js';
 import type { JsonDocuments } from '../json-records.js';
@@ -16,7 +22,7 @@ import type { BeforeCommit, LoadResult, LoadTarget } from '../loader.js';
 import { displayName } from '../schema.js';
 import type { TableLoader } from '../table-loader.js';
 import { loadIntoPostgres } from './loader.js';
-import type { PostgresAddress } from './url.js';
+import type { PostgresAddress, PostgresTls } from './url.js';
 
 export interface PostgresTableOptions {
   readonly address: PostgresAddress;
@@ -124,6 +130,7 @@ export class PostgresTable implements TableLoader {
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,
       application_name: 'hako',
+      ...(address.tls === undefined ? {} : { ssl: tlsOptions(address.host, address.tls) }),
     });
     // An idle connection the server closed (a restart): the next load connects again, and says so if it cannot.
     pool.on('error', (error) => logger.debug({ err: error, server: this.#server }, `an idle PostgreSQL connection to ${this.#server} closed: ${error.message}`));
@@ -138,4 +145,25 @@ export class PostgresTable implements TableLoader {
     const sqlstate = isServerError(error) ? ` [SQLSTATE ${error.code}]` : typeof code === 'string' && !message.includes(code) ? ` [${code}]` : '';
     return new PostgresDestinationError(`${doing} PostgreSQL ${this.#server} (table ${displayName(this.#options.target.table)}): ${message}${detail}${sqlstate}`, isServerError(error) ? error.code : undefined, doing === CONNECTING);
   }
+}
+
+/** Node's TLS options for a connection to `host` as `tls` asks; reads the roots file, which may throw (ENOENT…). */
+function tlsOptions(host: string, tls: PostgresTls): ConnectionOptions {
+  if (tls.verify === 'none') return { rejectUnauthorized: false };
+  let ca: string | undefined;
+  if (tls.rootCertPath !== undefined) {
+    try {
+      ca = readFileSync(tls.rootCertPath, 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read sslrootcert ${tls.rootCertPath}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return {
+    rejectUnauthorized: true,
+    ...(ca === undefined ? {} : { ca }),
+    // The name checked is the one connected to (an address too); SNI carries names only.
+    host,
+    ...(isIP(host) === 0 ? { servername: host } : {}),
+    ...(tls.verify === 'chain' ? { checkServerIdentity: () => undefined } : {}),
+  };
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inferType, parseColumns, SchemaError } from '../../../../src/streams/warehouse/schema.js';
 import { postgresColumns, postgresType } from '../../../../src/streams/warehouse/postgres/types.js';
-import { parsePostgresUrl, PostgresUrlError } from '../../../../src/streams/warehouse/postgres/url.js';
+import { parsePostgresUrl, PostgresUrlError, type PostgresAddress } from '../../../../src/streams/warehouse/postgres/url.js';
 
 const MAPPED: Array<[string, string]> = [
   ['BOOLEAN', 'boolean'],
@@ -111,13 +111,21 @@ test('postgresColumns: maps declared types, keeps untyped columns, names the col
   assert.throws(() => postgresColumns(parseColumns('id UBIGINT')), (error: Error) => error instanceof SchemaError && /^the type 'UBIGINT' of column id cannot be a PostgreSQL column: PostgreSQL has no unsigned integers/.test(error.message));
 });
 
-test('parsePostgresUrl: jdbc:postgresql://host[:port]/database', () => {
-  const accepted: Array<[string, { host: string; port: number; database: string }]> = [
+test('parsePostgresUrl: jdbc:postgresql://host[:port]/database[?sslmode=…]', () => {
+  const accepted: Array<[string, PostgresAddress]> = [
     ['jdbc:postgresql://db.example.com:6543/analytics', { host: 'db.example.com', port: 6543, database: 'analytics' }],
     ['jdbc:postgresql://localhost/hako', { host: 'localhost', port: 5432, database: 'hako' }],
     ['jdbc:postgresql://10.0.0.5:5432/my%20db', { host: '10.0.0.5', port: 5432, database: 'my db' }],
     ['jdbc:postgresql://[::1]:5433/hako', { host: '::1', port: 5433, database: 'hako' }],
     ['JDBC:PostgreSQL://h/d', { host: 'h', port: 5432, database: 'd' }],
+    ['jdbc:postgresql://h/d?sslmode=disable', { host: 'h', port: 5432, database: 'd' }],
+    ['jdbc:postgresql://h/d?ssl=false', { host: 'h', port: 5432, database: 'd' }],
+    ['jdbc:postgresql://h/d?sslmode=require', { host: 'h', port: 5432, database: 'd', tls: { verify: 'none' } }],
+    ['jdbc:postgresql://h/d?sslmode=verify-ca&sslrootcert=/etc/ssl/pg/root.crt', { host: 'h', port: 5432, database: 'd', tls: { verify: 'chain', rootCertPath: '/etc/ssl/pg/root.crt' } }],
+    ['jdbc:postgresql://h/d?sslmode=verify-full', { host: 'h', port: 5432, database: 'd', tls: { verify: 'chain-and-name' } }],
+    // pgjdbc: ssl=true alone is verify-full; sslmode wins over ssl.
+    ['jdbc:postgresql://h/d?ssl=true&sslrootcert=%2Froots%20here.pem', { host: 'h', port: 5432, database: 'd', tls: { verify: 'chain-and-name', rootCertPath: '/roots here.pem' } }],
+    ['jdbc:postgresql://h/d?ssl=true&sslmode=require', { host: 'h', port: 5432, database: 'd', tls: { verify: 'none' } }],
   ];
   for (const [url, address] of accepted) assert.deepEqual(parsePostgresUrl(url), address, url);
   const refused: Array<[string, RegExp]> = [
@@ -130,14 +138,22 @@ test('parsePostgresUrl: jdbc:postgresql://host[:port]/database', () => {
     ['jdbc:postgresql://localhost:http/db', /the port 'http' is not 1 to 65535/],
     ['jdbc:postgresql://user:secret@localhost/db', /the user goes in Username and the password in Password/],
     ['jdbc:postgresql://a,b/db', /one server only/],
-    ['jdbc:postgresql://localhost/db?ssl=true', /connection properties \('\?…'\) are not supported/],
+    ['jdbc:postgresql://localhost/db?user=me', /the property 'user' is not supported \(only ssl, sslmode and sslrootcert/],
+    ['jdbc:postgresql://localhost/db?sslmode=prefer', /sslmode=prefer would fall back to plain text; say require, verify-ca or verify-full \(or disable\)/],
+    ['jdbc:postgresql://localhost/db?sslmode=allow', /sslmode=allow would fall back to plain text/],
+    ['jdbc:postgresql://localhost/db?sslmode=strict', /sslmode must be disable, require, verify-ca or verify-full, not 'strict'/],
+    ['jdbc:postgresql://localhost/db?ssl=yes', /ssl must be true or false, not 'yes'/],
+    ['jdbc:postgresql://localhost/db?sslmode=require&sslmode=disable', /the property 'sslmode' is given more than once/],
+    ['jdbc:postgresql://localhost/db?sslmode=require&sslrootcert=/r.pem', /sslrootcert is read only with sslmode=verify-ca or verify-full/],
+    ['jdbc:postgresql://localhost/db?sslmode=verify-ca&sslrootcert=r.pem', /sslrootcert must be an absolute path, not 'r\.pem'/],
+    ['jdbc:postgresql://localhost/?sslmode=require', /the database is missing/],
     ['jdbc:postgresql://localhost/db/extra', /'db\/extra' is not a database name/],
     ['jdbc:postgresql://bad_host!/db', /'bad_host!' is not a host name or address/],
   ];
   for (const [url, message] of refused) {
     assert.throws(() => parsePostgresUrl(url), (error: Error) => {
       assert.ok(error instanceof PostgresUrlError, url);
-      assert.ok(error.message.startsWith(`ClusterJDBCURL ${url} is not a PostgreSQL URL hako can load (jdbc:postgresql://host[:port]/database): `), error.message);
+      assert.ok(error.message.startsWith(`ClusterJDBCURL ${url} is not a PostgreSQL URL hako can load (jdbc:postgresql://host[:port]/database[?sslmode=…]): `), error.message);
       assert.match(error.message, message);
       return true;
     });
