@@ -339,7 +339,9 @@ export function describeOutcome(outcome: Outcome): string {
     const rate = (x: { recordsPerSec: number; mbPerSec: number }): string => `${x.recordsPerSec} records/s (${x.mbPerSec} MB/s)`;
     return (
       `acked ${rate(r.acked)}, delivered ${rate(r.delivered)} (tail ${r.deliveryTailMs} ms, ${r.objects} objects), call p50 ${r.latency.p50Ms} ms ` +
-      `p99 ${r.latency.p99Ms} ms max ${r.latency.maxMs} ms; plain write ${rate(r.plain)}, ${r.plainRatio}× hako; hako CPU ${r.cpuPerRecordUs} µs/record, cpu hako ` +
+      `p99 ${r.latency.p99Ms} ms max ${r.latency.maxMs} ms; plain write ${rate(r.plain)}, ${r.plainRatio}× hako; ` +
+      (r.plainParquet === undefined ? '' : `DuckDB alone ${rate(r.plainParquet)}, ${r.plainParquetRatio}× hako; `) +
+      `hako CPU ${r.cpuPerRecordUs} µs/record, cpu hako ` +
       `${r.cpu.brokerPct}% load ${r.cpu.loadPct}% other ${r.cpu.otherPct}% — ${verdict}${samples}`
     );
   }

@@ -327,6 +327,10 @@ export interface FirehoseResult {
   plain: RecordRate;
   /** plain records/s ÷ hako's acknowledged records/s: how many times slower than the limit hako ingests. */
   plainRatio: number;
+  /** Parquet only: the same records as an NDJSON file turned into Parquet by DuckDB alone (the limit with the encoder). */
+  plainParquet?: RecordRate;
+  /** plainParquet records/s ÷ hako's acknowledged records/s. */
+  plainParquetRatio?: number;
   /** hako's CPU (its process tree, DuckDB's threads included) from window start until every record was in the folder, per record, µs. */
   cpuPerRecordUs: number;
   /** Objects and bytes hako wrote for the window's records (delivery metrics). */

@@ -22,7 +22,9 @@
  * the bucket folder after an fsync), so it is the folder's content, read without walking it or decompressing
  * files. Last, the limit: the window's records, the same bytes in the same 500-record chunks, through
  * `fs.createWriteStream` (behind `zlib.createGzip` for gzip; as NDJSON for Parquet, whose input they are), and
- * an fsync, as hako's objects get one.
+ * an fsync, as hako's objects get one. For Parquet also the limit with the format's encoder in it, as zlib is in
+ * gzip's: the same NDJSON file turned into Parquet by DuckDB alone, as hako's sink asks it (`read_json` inferring
+ * from every record, SNAPPY), and the Parquet file fsynced.
  */
 import { mkdtempSync, openSync, closeSync, fsyncSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +32,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { FirehoseFormat, FirehoseLoad, FirehoseResult } from './config.js';
+import type { FirehoseFormat, FirehoseLoad, FirehoseResult, RecordRate } from './config.js';
 import { cpuBetween, cpuSnapshot, type CpuSnapshot } from './function-tally.js';
 import { BATCH_RECORDS, benchRecords, putRecordBatchBody, rateOf, RECORD_BYTES, streamCounter } from './firehose-records.js';
 import { Histogram } from './histogram.js';
@@ -137,9 +139,11 @@ export async function runFirehose(cfg: FirehoseLoad): Promise<FirehoseResult> {
     else if (after.delivered !== warm.records + window.records) problems.push(`the folder holds ${after.delivered} records, ${warm.records + window.records} were acknowledged`);
     if (window.records === 0) problems.push('no call answered in the window');
 
-    const plainMs = await plainWrite(cfg.format === 'gzip', chunks.map((records) => Buffer.concat(records)), window.records / BATCH_RECORDS);
+    const plainChunks = chunks.map((records) => Buffer.concat(records));
+    const plainMs = await plainWrite(cfg.format === 'gzip', plainChunks, window.records / BATCH_RECORDS);
     const acked = rateOf(window.records, answered.at - started);
     const plain = rateOf(window.records, plainMs);
+    const plainParquet = cfg.format === 'parquet' ? rateOf(window.records, await plainParquetWrite(plainChunks, window.records / BATCH_RECORDS)) : undefined;
     const cpu = cpuBetween(before, answered);
     return {
       kind: 'firehose',
@@ -152,7 +156,8 @@ export async function runFirehose(cfg: FirehoseLoad): Promise<FirehoseResult> {
       deliveryTailMs: deliveredAt === undefined ? -1 : Math.round(deliveredAt - answered.at),
       latency: window.latency!.summarize(),
       plain,
-      plainRatio: acked.recordsPerSec === 0 ? 0 : Math.round((plain.recordsPerSec / acked.recordsPerSec) * 100) / 100,
+      plainRatio: ratio(plain, acked),
+      ...(plainParquet === undefined ? {} : { plainParquet, plainParquetRatio: ratio(plainParquet, acked) }),
       cpuPerRecordUs: window.records === 0 ? 0 : Math.round(((done.brokerTreeMs - before.brokerTreeMs) * 1000 * 100) / window.records) / 100,
       objects: after.objects - base.objects,
       objectBytes: after.bytes - base.bytes,
@@ -185,6 +190,37 @@ export async function plainWrite(gzip: boolean, chunks: readonly Buffer[], count
     closeSync(fd);
     return performance.now() - started;
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** How many times `limit`'s rate is `hako`'s, to two decimals. */
+const ratio = (limit: RecordRate, hako: RecordRate): number => (hako.recordsPerSec === 0 ? 0 : Math.round((limit.recordsPerSec / hako.recordsPerSec) * 100) / 100);
+
+/**
+ * Milliseconds to write `count` chunks as NDJSON (as plainWrite does) and have DuckDB alone turn that file into
+ * Parquet as hako's sink asks it, the Parquet file fsynced. DuckDB is opened before the clock starts.
+ */
+export async function plainParquetWrite(chunks: readonly Buffer[], count: number): Promise<number> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const dir = mkdtempSync(path.join(tmpdir(), 'hako-bench-parquet-'));
+  try {
+    const rows = path.join(dir, 'rows.ndjson');
+    const parquet = path.join(dir, 'out.parquet');
+    const started = performance.now();
+    await pipeline(Readable.from((function* () {
+      for (let i = 0; i < count; i++) yield chunks[i % chunks.length]!;
+    })(), { objectMode: true }), createWriteStream(rows));
+    await connection.run(`COPY (SELECT * FROM read_json('${rows}', format = 'newline_delimited', sample_size = -1)) TO '${parquet}' (FORMAT PARQUET, COMPRESSION snappy, USE_TMP_FILE false)`);
+    const fd = openSync(parquet, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    return performance.now() - started;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -2,8 +2,9 @@
  * @module test/streams/delivery/conversion.test — the record side of JSON → Parquet conversion,
  * table-driven: Hive column types (parsed, as DuckDB types, values checked and normalised by the OpenX and
  * Hive SerDes' rules), records split into their JSON objects, keys turned into columns by the
- * deserializer's options, the rows with and without declared columns, the failures (ParseError,
- * MalformedData), and table files read from the catalog folder.
+ * deserializer's options, the rows with and without declared columns, records that are their own row (as
+ * sent) and those spelt again, the failures (ParseError, MalformedData), and table files read from the catalog
+ * folder.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { TableCatalog } from '../../../src/streams/delivery/catalog.js';
-import { RecordConverter, type Column } from '../../../src/streams/delivery/conversion.js';
+import { RecordConverter, respellRows, type Column } from '../../../src/streams/delivery/conversion.js';
 import type { OpenXDeserializer } from '../../../src/streams/delivery/features.js';
 import { duckdbTypeOf, normalizeValue, parseHiveType } from '../../../src/streams/delivery/hive-types.js';
 
@@ -69,6 +70,34 @@ describe('record conversion: rows', () => {
   it('declared columns: exactly those columns, values normalised, keys without a column dropped, missing ones null', () => {
     const converter = new RecordConverter(OPENX, columns({ id: 'bigint', amount: 'double', at: 'timestamp', tags: 'array<string>' }));
     assert.deepEqual(rowsOf(converter, '{"ID":"7","amount":1.5,"at":1518033528,"extra":"x"}'), [{ id: 7, amount: 1.5, at: '2018-02-07 19:58:48.000000', tags: null }]);
+  });
+
+  it('a record that is one object on one line, every key its column, is its own row: the same bytes, not a copy', () => {
+    const converter = new RecordConverter(OPENX, undefined);
+    for (const text of ['{"n":1,"room":"r1","t":21.0}\n', '{"n":1}\r\n', ' { "n" : 1e2 } \n']) {
+      const data = Buffer.from(text);
+      const result = converter.convert(data);
+      assert.ok('rows' in result && result.rows === data, JSON.stringify(text));
+    }
+    const unterminated = converter.convert(Buffer.from('{"n":1}'));
+    assert.equal('rows' in unterminated && unterminated.rows.toString(), '{"n":1}\n', 'a newline added where the record has none');
+  });
+
+  it('other records are spelt again: keys to rename, line breaks inside, several objects, declared columns', () => {
+    const spelt = (converter: RecordConverter, text: string): string | undefined => {
+      const result = converter.convert(Buffer.from(text));
+      return 'rows' in result ? result.rows.toString() : undefined;
+    };
+    const inferred = new RecordConverter(OPENX, undefined);
+    assert.equal(spelt(inferred, '{"N":1.0}\n'), '{"n":1}\n');
+    assert.equal(spelt(inferred, '{\n  "n": 1\n}\n'), '{"n":1}\n');
+    assert.equal(spelt(inferred, '{"n":1}\r{"n":2}'), '{"n":1}\n{"n":2}\n');
+    assert.equal(spelt(new RecordConverter(OPENX, columns({ n: 'double' })), '{"n":1}\n'), '{"n":1}\n');
+    assert.equal(spelt(new RecordConverter({ ...OPENX, convertDotsInJsonKeysToUnderscores: true }, undefined), '{"a.b":1}'), '{"a_b":1}\n');
+  });
+
+  it('respellRows: each line as JavaScript writes it (a key given twice keeps its last value)', () => {
+    assert.equal(respellRows(Buffer.from('{"a":1,"a":2}\n{ "b" : 1.50 }\r\n\n')).toString(), '{"a":2}\n{"b":1.5}\n');
   });
 
   it('a "__proto__" key is just a column', () => {

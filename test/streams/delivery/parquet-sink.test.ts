@@ -1,7 +1,8 @@
 /**
  * @module test/streams/delivery/parquet-sink.test — the Parquet folder beyond what the end-to-end tests
  * show: its objects appear whole or not at all (a conversion DuckDB refuses rejects the batch and leaves
- * neither an object nor a temporary file), error output batches stay plain JSON lines, an unwritable
+ * neither an object nor a temporary file; rows DuckDB refuses as sent are spelt again and copied once more),
+ * error output batches stay plain JSON lines, an unwritable
  * bucket rejects the batch and the retry lands once, and DuckDB opens only when a batch is converted.
  * (The byte-for-byte Sink contract does not apply: a Parquet object is not its records concatenated.)
  */
@@ -56,6 +57,13 @@ describe('Parquet sink', () => {
     const { root, sink } = setup([['a', 'BIGINT']]);
     await assert.rejects(sink.deliver(batch(['{"a":"not a number"}'])));
     assert.deepEqual(readObjects(path.join(root, 'lake')), []);
+    assert.deepEqual(temporaries(root), []);
+  });
+
+  it('rows DuckDB refuses as they were sent (a key given twice) are spelt again by JavaScript: the batch lands', async () => {
+    const { root, sink } = setup();
+    const receipt = await sink.deliver(batch(['{"a":1,"a":2}', '{"a":3}']));
+    assert.deepEqual((await readParquet(path.join(root, 'lake', receipt.locations[0] ?? ''))).rows, [{ a: '2' }, { a: '3' }]);
     assert.deepEqual(temporaries(root), []);
   });
 
