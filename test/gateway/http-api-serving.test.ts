@@ -28,8 +28,14 @@ const SIMPLE = `export const handler = async (event) => ({ greeting: 'hello', pa
 const FAILING = `export const handler = async () => { throw new Error('ticket store is down'); };`;
 const MALFORMED = `export const handler = async () => ({ statusCode: 'teapot', body: 'x' });`;
 const SLOW = `export const handler = async () => { await new Promise((r) => setTimeout(r, 1500)); return { statusCode: 200, body: 'late' }; };`;
+/** Every byte value, repeated to `?size=` bytes (small bodies and large ones leave the gateway by different paths). */
+const BYTES = `export const handler = async (event) => {
+  const size = Number(event.queryStringParameters.size);
+  const body = Buffer.alloc(size, Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i)));
+  return { statusCode: 200, headers: { 'content-type': 'application/octet-stream' }, body: body.toString('base64'), isBase64Encoded: true };
+};`;
 
-const testbed = gatewayTestbedForFile({ echo2: ECHO_V2, echo1: ECHO_V1, simple: SIMPLE, failing: FAILING, malformed: MALFORMED, slow: SLOW, gone: SIMPLE, throttled: SIMPLE });
+const testbed = gatewayTestbedForFile({ echo2: ECHO_V2, echo1: ECHO_V1, simple: SIMPLE, failing: FAILING, malformed: MALFORMED, slow: SLOW, bytes: BYTES, gone: SIMPLE, throttled: SIMPLE });
 const arns = testbed.arns;
 
 const port = (): number => testbed.hako.ports.http;
@@ -68,6 +74,16 @@ test('quick create: CreateApi with Target serves at apiEndpoint; the function ge
   assert.deepEqual({ ...event.requestContext.http, sourceIp: undefined }, { method: 'POST', path: '/tickets/7', protocol: 'HTTP/1.1', sourceIp: undefined, userAgent: 'curl/8.5.0' });
   assert.match(event.requestContext.http.sourceIp, /^(::ffff:)?127\.0\.0\.1$/);
   assert.equal(typeof event.requestContext.timeEpoch, 'number');
+});
+
+test('a binary response reaches the client byte for byte, small or large', async () => {
+  const { base } = await quickApi('bytes');
+  for (const size of [1, 256, 64 * 1024, 64 * 1024 + 1, 300_000]) {
+    const response = await call(port(), 'GET', `${base}/?size=${size}`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers['content-length'], String(size));
+    assert.ok(response.body.equals(Buffer.alloc(size, Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i)))), `${size} bytes`);
+  }
 });
 
 test('a handler returning a plain object gets the simple 2.0 response: 200, application/json, the object as the body', async () => {
