@@ -60,10 +60,13 @@ describe('Parquet sink', () => {
     assert.deepEqual(temporaries(root), []);
   });
 
-  it('rows DuckDB refuses as they were sent (a key given twice) are spelt again by JavaScript: the batch lands', async () => {
+  it('rows DuckDB refuses as they were sent (a key given twice, bytes that are not UTF-8) are spelt again by JavaScript: the batch lands', async () => {
     const { root, sink } = setup();
     const receipt = await sink.deliver(batch(['{"a":1,"a":2}', '{"a":3}']));
     assert.deepEqual((await readParquet(path.join(root, 'lake', receipt.locations[0] ?? ''))).rows, [{ a: '2' }, { a: '3' }]);
+    const notUtf8 = Buffer.concat([Buffer.from('{"s":"'), Buffer.from([0xff]), Buffer.from('"}\n')]);
+    const second = await sink.deliver({ ...batch([]), records: [notUtf8] });
+    assert.deepEqual((await readParquet(path.join(root, 'lake', second.locations[0] ?? ''))).rows, [{ s: '\ufffd' }], 'as JSON.parse read it');
     assert.deepEqual(temporaries(root), []);
   });
 
