@@ -2,8 +2,8 @@
  * @module streams/delivery/metrics — Firehose's CloudWatch metrics (spec §12) as Prometheus metrics,
  * labelled by delivery stream: IncomingRecords, IncomingBytes, IncomingPutRequests, and per destination
  * (`folder` for DeliveryToS3) Records, Bytes, ObjectCount, Success (as two counters: successful and all
- * attempts; Success = their ratio) and DataFreshness; plus records dropped after the retry duration, or put in the error output instead.
- * Kept in their own prom-client registry; `/metrics` appends its text.
+ * attempts; Success = their ratio) and DataFreshness; plus records dropped after the retry duration, or put
+ * in the error output instead. Kept in their own prom-client registry; `/metrics` appends its text.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 

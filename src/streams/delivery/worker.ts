@@ -162,7 +162,8 @@ export class DeliveryWorker {
         const permanent = error instanceof PermanentDeliveryError;
         const expired = clock.now() - started >= retry.durationMs;
         if (expired && !permanent && this.#o.sink.abandon !== undefined) {
-          if (await this.#abandon(batch, { attempts: attempt, error, message: `not delivered within the retry duration (${retry.durationMs / 1000} s, ${attempt} attempt(s)): ${messageOf(error)}` }, !abandonFailed)) {
+          const failure = { attempts: attempt, error, message: `not delivered within the retry duration (${retry.durationMs / 1000} s, ${attempt} attempt(s)): ${messageOf(error)}` };
+          if (await this.#abandon(batch, records, failure, !abandonFailed)) {
             await store.remove(info.name, from, to);
             return;
           }
@@ -185,10 +186,9 @@ export class DeliveryWorker {
    * Hands an expired batch to the sink's `abandon`, as it was put; true once it is there. A failure is logged
    * (when `logFailure`: the first time) and the batch kept: the caller goes on retrying.
    */
-  async #abandon(batch: readonly ChunkMeta[], failure: DeliveryFailure, logFailure: boolean): Promise<boolean> {
+  async #abandon(batch: readonly ChunkMeta[], records: number, failure: DeliveryFailure, logFailure: boolean): Promise<boolean> {
     const { info, store, logger, metrics, sink } = this.#o;
     const labels = { stream: info.name };
-    const records = batch.reduce((sum, chunk) => sum + chunk.count, 0);
     try {
       const chunks = isHeld(batch) ? batch : await store.read(info.name, (batch[0] as ChunkMeta).seq, (batch.at(-1) as ChunkMeta).seq);
       if (chunks.length === 0) return true; // removed meanwhile (the stream was deleted)

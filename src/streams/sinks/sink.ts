@@ -57,7 +57,7 @@ export interface Sink {
 export interface DeliveryFailure {
   readonly attempts: number;
   readonly error: unknown;
-  /** e.g. `not loaded within the retry duration (3600 s, 14 attempts): <the last error>`. */
+  /** e.g. `not delivered within the retry duration (3600 s, 14 attempt(s)): <the last error>`. */
   readonly message: string;
 }
 

@@ -35,7 +35,7 @@ export interface PostgresTls {
   readonly rootCertPath?: string | undefined;
 }
 
-const SSL_MODES: Readonly<Record<string, PostgresTls['verify'] | 'disable'>> = { disable: 'disable', require: 'none', 'verify-ca': 'chain', 'verify-full': 'chain-and-name' };
+const SSL_MODES: ReadonlyMap<string, PostgresTls['verify'] | 'disable'> = new Map([['disable', 'disable'], ['require', 'none'], ['verify-ca', 'chain'], ['verify-full', 'chain-and-name']]);
 
 export class PostgresUrlError extends Error {}
 
@@ -83,7 +83,7 @@ function tlsOf(properties: URLSearchParams, fail: (why: string) => never): Postg
   if (ssl !== null && ssl !== 'true' && ssl !== 'false') fail(`ssl must be true or false, not '${ssl}'`);
   const mode = properties.get('sslmode');
   if (mode === 'allow' || mode === 'prefer') fail(`sslmode=${mode} would fall back to plain text; say require, verify-ca or verify-full (or disable)`);
-  const verify = mode !== null ? SSL_MODES[mode] : ssl === 'true' ? 'chain-and-name' : 'disable';
+  const verify = mode !== null ? SSL_MODES.get(mode) : ssl === 'true' ? 'chain-and-name' : 'disable';
   if (verify === undefined) fail(`sslmode must be disable, require, verify-ca or verify-full, not '${mode}'`);
   const rootCertPath = properties.get('sslrootcert') ?? undefined;
   if (rootCertPath !== undefined) {

@@ -142,6 +142,7 @@ test('parsePostgresUrl: jdbc:postgresql://host[:port]/database[?sslmode=…]', (
     ['jdbc:postgresql://localhost/db?sslmode=prefer', /sslmode=prefer would fall back to plain text; say require, verify-ca or verify-full \(or disable\)/],
     ['jdbc:postgresql://localhost/db?sslmode=allow', /sslmode=allow would fall back to plain text/],
     ['jdbc:postgresql://localhost/db?sslmode=strict', /sslmode must be disable, require, verify-ca or verify-full, not 'strict'/],
+    ['jdbc:postgresql://localhost/db?sslmode=toString', /sslmode must be disable, require, verify-ca or verify-full, not 'toString'/],
     ['jdbc:postgresql://localhost/db?ssl=yes', /ssl must be true or false, not 'yes'/],
     ['jdbc:postgresql://localhost/db?sslmode=require&sslmode=disable', /the property 'sslmode' is given more than once/],
     ['jdbc:postgresql://localhost/db?sslmode=require&sslrootcert=/r.pem', /sslrootcert is read only with sslmode=verify-ca or verify-full/],
