@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { AwsError } from '../core/aws-error.js';
 import { newRequestId } from '../core/ids.js';
+import { sendableInOneChunk } from './one-chunk.js';
 
 export interface ApiRequest {
   params: Readonly<Record<string, string>>;
@@ -139,7 +140,7 @@ function addRoute<B>(
       reply.code(result.status).headers(result.headers);
       if (result.body === undefined) return reply.send();
       // A Buffer body with its own `content-type` header (CSV, text) keeps it; everything else is JSON.
-      return reply.type(result.headers['content-type'] ?? 'application/json').send(Buffer.isBuffer(result.body) ? result.body : JSON.stringify(result.body));
+      return reply.type(result.headers['content-type'] ?? 'application/json').send(Buffer.isBuffer(result.body) ? sendableInOneChunk(result.body) : JSON.stringify(result.body));
     },
   });
 }
