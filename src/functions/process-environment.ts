@@ -15,6 +15,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../core/timeout.js';
 import type { ExecutionEnvironment, EnvironmentSpec, EnvironmentState, InvocationReport, InvokeRequest, InvokeResult } from './environment.js';
@@ -27,6 +28,8 @@ import { RuntimeApiServer, type InitFailure, type RuntimeAnswer } from './runtim
 /** The id the runtime marks the end of its init output with (see runtime/log-marker). */
 export const INIT_MARKER_ID = 'init';
 const BOOTSTRAP = fileURLToPath(new URL('./runtime/nodejs/bootstrap.js', import.meta.url));
+/** The runtime's descriptor for its Runtime API connection. */
+const RUNTIME_API_FD = 3;
 const WATCHDOG_INTERVAL_MS = 50;
 
 export class ProcessEnvironment implements ExecutionEnvironment {
@@ -60,11 +63,13 @@ export class ProcessEnvironment implements ExecutionEnvironment {
     // No --max-old-space-size: any changed V8 flag makes Node recompile its built-in modules instead of
     // using their code cache, ~27 ms of every cold start (bench/RESULTS.md). The RSS watchdog enforces the
     // memory size instead, for the heap and everything else alike.
-    this.#child = spawn(process.execPath, [BOOTSTRAP], {
+    this.#child = spawn(process.execPath, [BOOTSTRAP, `--runtime-api-fd=${RUNTIME_API_FD}`], {
       cwd: spec.codeDir,
       env: environmentVariables(spec, { dir: path.dirname(BOOTSTRAP), api: api.address }),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The fourth is a socket pair for the Runtime API (`RuntimeApiServer.accept`); the TCP port stays for others.
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
+    api.accept(this.#child.stdio[RUNTIME_API_FD] as Socket);
     this.#memory = new ProcessMemory(this.#child.pid);
     // 'close', not 'exit': by then both pipes are drained, so a dead process's last words are in its log.
     this.#exited = new Promise((resolve) => this.#child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {

@@ -4,12 +4,14 @@
  * `invocation/<id>/response` or `…/error`, or an init failure to `init/error`.
  *
  * One server per environment, on its own loopback port: the official runtime interface clients read
- * `AWS_LAMBDA_RUNTIME_API` as a bare `host:port`, so environments cannot share one by path. An environment
+ * `AWS_LAMBDA_RUNTIME_API` as a bare `host:port`, so environments cannot share one by path. hako's own runtime
+ * talks to it over a socket pair made at spawn instead (`accept`): a write there costs a fraction of one through
+ * loopback TCP, and a process environment writes twice an invocation. An environment
  * runs one invocation at a time; `deliver` hands the next one over as soon as the runtime polls (or at
  * once, if it is already waiting) and resolves when the runtime answers.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** One invocation as the runtime receives it. */
 export interface RuntimeInvocation {
@@ -59,6 +61,11 @@ export class RuntimeApiServer {
     server.on('request', (request, response) => api.#handle(request, response));
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
     return api;
+  }
+
+  /** Serves the Runtime API on a connection made elsewhere (the runtime's end of a socket pair). */
+  accept(connection: Socket): void {
+    this.#server.emit('connection', connection);
   }
 
   /** `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`. */

@@ -8,7 +8,9 @@ import { RuntimeClient } from './runtime-client.js';
 import { runRuntime } from './runtime-loop.js';
 
 exitWithParent();
-const client = new RuntimeClient(process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001');
+// hako passes the Runtime API as a socket pair on a descriptor (`--runtime-api-fd=3`); the TCP address is the fallback.
+const fdArgument = process.argv.find((argument) => argument.startsWith('--runtime-api-fd='));
+const client = new RuntimeClient(process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001', { fd: fdArgument === undefined ? undefined : Number(fdArgument.slice('--runtime-api-fd='.length)) });
 await runRuntime({
   next: () => client.next(),
   postResponse: (requestId, body) => client.postResponse(requestId, body),
