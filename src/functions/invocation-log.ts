@@ -54,6 +54,14 @@ export function timedOut(spec: EnvironmentSpec, requestId: string): { result: Er
   };
 }
 
+/**
+ * A timed-out invocation's duration: at least the whole timeout. Node's timer can fire a fraction of a millisecond
+ * before `performance.now()` says the time has passed (libuv counts from the event loop's cached clock).
+ */
+export function timedOutDuration(spec: EnvironmentSpec, measuredMs: number): number {
+  return Math.max(measuredMs, spec.timeoutSeconds * 1000);
+}
+
 export function initTimedOut(spec: EnvironmentSpec, requestId: string): ErrorResult {
   return errorResult('Sandbox.Timedout', `RequestId: ${requestId} Error: INIT phase timed out after ${((spec.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS) / 1000).toFixed(2)} seconds`);
 }

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../core/timeout.js';
 import type { ExecutionEnvironment, EnvironmentSpec, EnvironmentState, InvocationReport, InvokeRequest, InvokeResult } from './environment.js';
 import { environmentVariables, traceId } from './environment-variables.js';
-import { DEFAULT_INIT_TIMEOUT_MS, initTimedOut, invocationLog, runtimeExited, timedOut, tooLarge, type ErrorResult } from './invocation-log.js';
+import { DEFAULT_INIT_TIMEOUT_MS, initTimedOut, invocationLog, runtimeExited, timedOut, timedOutDuration, tooLarge, type ErrorResult } from './invocation-log.js';
 import { ProcessMemory } from './process-memory.js';
 import { END_OF_INVOCATION } from './runtime/log-marker.js';
 import { RuntimeApiServer, type InitFailure, type RuntimeAnswer } from './runtime-api/server.js';
@@ -148,7 +148,8 @@ export class ProcessEnvironment implements ExecutionEnvironment {
     const durationMs = performance.now() - started;
     if (outcome.answer === 'timeout' || outcome.answer === undefined) {
       this.#api.abandon();
-      return this.#finish(request, await this.#failure(requestId, outcome.answer === 'timeout' ? 'timeout' : undefined), durationMs, initDurationMs, prelude);
+      const timeout = outcome.answer === 'timeout';
+      return this.#finish(request, await this.#failure(requestId, timeout ? 'timeout' : undefined), timeout ? timedOutDuration(this.spec, durationMs) : durationMs, initDurationMs, prelude);
     }
     await this.#endOfOutput(requestId);
     if (this.#state === 'busy') this.#state = 'idle';

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../core/timeout.js';
 import type { ExecutionEnvironment, EnvironmentSpec, EnvironmentState, InvocationReport, InvokeRequest, InvokeResult } from './environment.js';
 import { environmentVariables, traceId } from './environment-variables.js';
-import { DEFAULT_INIT_TIMEOUT_MS, initTimedOut, invocationLog, runtimeExited, timedOut, tooLarge, type ErrorResult } from './invocation-log.js';
+import { DEFAULT_INIT_TIMEOUT_MS, initTimedOut, invocationLog, runtimeExited, timedOut, timedOutDuration, tooLarge, type ErrorResult } from './invocation-log.js';
 import { MAX_RESPONSE_BYTES } from './runtime-api/server.js';
 import type { InvocationMessage, RuntimeMessage } from './runtime/thread-messages.js';
 
@@ -124,7 +124,7 @@ export class ThreadEnvironment implements ExecutionEnvironment {
       await this.#worker.terminate();
       const { result, logLine } = timedOut(this.spec, requestId);
       this.#output += logLine;
-      return this.#finish(requestId, result, durationMs, initDurationMs, prelude);
+      return this.#finish(requestId, result, timedOutDuration(this.spec, durationMs), initDurationMs, prelude);
     }
     if (outcome.kind === 'exited') return this.#finish(requestId, this.#exitedResult(requestId, outcome.code), durationMs, initDurationMs, prelude);
     if (this.#state === 'busy') this.#state = 'idle';
