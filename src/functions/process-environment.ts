@@ -69,7 +69,9 @@ export class ProcessEnvironment implements ExecutionEnvironment {
       // The fourth is a socket pair for the Runtime API (`RuntimeApiServer.accept`); the TCP port stays for others.
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
-    api.accept(this.#child.stdio[RUNTIME_API_FD] as Socket);
+    // Absent when the spawn failed at once (EMFILE: Node sets up no stdio); the 'error' and 'close' paths report that.
+    const channel = this.#child.stdio[RUNTIME_API_FD] as Socket | null | undefined;
+    if (channel) api.accept(channel);
     this.#memory = new ProcessMemory(this.#child.pid);
     // 'close', not 'exit': by then both pipes are drained, so a dead process's last words are in its log.
     this.#exited = new Promise((resolve) => this.#child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
