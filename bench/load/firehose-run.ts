@@ -180,9 +180,7 @@ export async function plainWrite(gzip: boolean, chunks: readonly Buffer[], count
   try {
     const file = path.join(dir, gzip ? 'out.gz' : 'out');
     const started = performance.now();
-    const source = Readable.from((function* () {
-      for (let i = 0; i < count; i++) yield chunks[i % chunks.length]!;
-    })(), { objectMode: true });
+    const source = cycled(chunks, count);
     const sink = createWriteStream(file);
     await (gzip ? pipeline(source, createGzip(), sink) : pipeline(source, sink));
     const fd = openSync(file, 'r');
@@ -192,6 +190,13 @@ export async function plainWrite(gzip: boolean, chunks: readonly Buffer[], count
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `count` chunks, cycling through `chunks`, as a stream for the plain writes. */
+function cycled(chunks: readonly Buffer[], count: number): Readable {
+  return Readable.from((function* () {
+    for (let i = 0; i < count; i++) yield chunks[i % chunks.length]!;
+  })(), { objectMode: true });
 }
 
 /** How many times `limit`'s rate is `hako`'s, to two decimals. */
@@ -210,9 +215,7 @@ export async function plainParquetWrite(chunks: readonly Buffer[], count: number
     const rows = path.join(dir, 'rows.ndjson');
     const parquet = path.join(dir, 'out.parquet');
     const started = performance.now();
-    await pipeline(Readable.from((function* () {
-      for (let i = 0; i < count; i++) yield chunks[i % chunks.length]!;
-    })(), { objectMode: true }), createWriteStream(rows));
+    await pipeline(cycled(chunks, count), createWriteStream(rows));
     await connection.run(`COPY (SELECT * FROM read_json('${rows}', format = 'newline_delimited', sample_size = -1)) TO '${parquet}' (FORMAT PARQUET, COMPRESSION snappy, USE_TMP_FILE false)`);
     const fd = openSync(parquet, 'r');
     fsyncSync(fd);

@@ -153,7 +153,7 @@ export class DeliveryWorker {
     for (let attempt = 1; ; attempt++) {
       metrics.attempts.inc(labels);
       try {
-        await this.#send(isHeld(batch) ? batch : await store.read(info.name, from, to));
+        await this.#send(await this.#chunksOf(batch));
         await store.remove(info.name, from, to);
         metrics.successes.inc(labels);
         if (attempt > 1) logger.info({ stream: info.name, attempt, records }, `delivery of ${records} record(s) succeeded after ${attempt} attempts`);
@@ -187,10 +187,10 @@ export class DeliveryWorker {
    * (when `logFailure`: the first time) and the batch kept: the caller goes on retrying.
    */
   async #abandon(batch: readonly ChunkMeta[], records: number, failure: DeliveryFailure, logFailure: boolean): Promise<boolean> {
-    const { info, store, logger, metrics, sink } = this.#o;
+    const { info, logger, metrics, sink } = this.#o;
     const labels = { stream: info.name };
     try {
-      const chunks = isHeld(batch) ? batch : await store.read(info.name, (batch[0] as ChunkMeta).seq, (batch.at(-1) as ChunkMeta).seq);
+      const chunks = await this.#chunksOf(batch);
       if (chunks.length === 0) return true; // removed meanwhile (the stream was deleted)
       const receipt = await (sink.abandon as NonNullable<Sink['abandon']>)({ stream: info.name, version: info.version, oldestArrivalMs: (chunks[0] as BufferedChunk).arrivalMs, records: chunks.flatMap(recordsOf) }, failure);
       logger.error({ err: failure.error, stream: info.name, attempt: failure.attempts, records, locations: receipt.locations }, `delivery failed for the whole retry duration: ${records} record(s) written to the error output instead`);
@@ -200,6 +200,11 @@ export class DeliveryWorker {
       if (logFailure) logger.error({ err: error, stream: info.name, records, delivery: messageOf(failure.error) }, `delivery failed for the whole retry duration and the error output could not be written either: the stream waits on these ${records} record(s), retrying both`);
       return false;
     }
+  }
+
+  /** A batch's chunks with their bytes: as held, or read back from the store (what a restart re-buffered). */
+  async #chunksOf(batch: readonly ChunkMeta[]): Promise<readonly BufferedChunk[]> {
+    return isHeld(batch) ? batch : this.#o.store.read(this.#o.info.name, (batch[0] as ChunkMeta).seq, (batch.at(-1) as ChunkMeta).seq);
   }
 
   async #send(chunks: readonly BufferedChunk[]): Promise<void> {
