@@ -40,7 +40,7 @@ export function startHako(options: StartOptions = {}): Promise<BrokerHandle> {
 /** hako with extra `hako start` arguments (a project file, say), reported under its own name. */
 export async function startHakoVariant(name: string, label: string, extraArgs: readonly string[], options: StartOptions = {}): Promise<BrokerHandle> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hako-bench-data-'));
-  const args = [...profilerArgs(name), 'bin/hako.js', 'start', '--mqtt-port', '0', '--http-port', '0', '--mqtts-port', '0', '--region', HAKO_REGION, ...extraArgs];
+  const args = [...nodeFlags(), ...profilerArgs(name), 'bin/hako.js', 'start', '--mqtt-port', '0', '--http-port', '0', '--mqtts-port', '0', '--region', HAKO_REGION, ...extraArgs];
   const proc = new BrokerProcess(process.execPath, [...args, '--data-dir', dataDir], ROOT);
   const cleanUp = async (): Promise<void> => {
     await proc.stop();
@@ -56,6 +56,14 @@ export async function startHakoVariant(name: string, label: string, extraArgs: r
     await cleanUp();
     throw err;
   }
+}
+
+/**
+ * `HAKO_BENCH_NODE_FLAGS="--single-threaded-gc …"`: Node and V8 options for every bench hako alone (not the bench
+ * or its load generators, as NODE_OPTIONS would be; and NODE_OPTIONS refuses most V8 options).
+ */
+function nodeFlags(): string[] {
+  return (process.env['HAKO_BENCH_NODE_FLAGS'] ?? '').split(/\s+/).filter((flag) => flag !== '');
 }
 
 /**
