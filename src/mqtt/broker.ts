@@ -66,9 +66,6 @@ export class Broker {
   /** Wills waiting out their Will Delay Interval, by client id. */
   readonly #pendingWills = new Map<string, { timer: NodeJS.Timeout; will: Will }>();
   #sweep: NodeJS.Timeout | undefined;
-  /** Reused across publishes: subscribers matched by the current one. */
-  readonly #matches = new Map<string, Match>();
-  #publishing = false;
 
   constructor(deps: BrokerDeps) {
     this.#deps = deps;
@@ -365,24 +362,21 @@ export class Broker {
     // the retained store [spec §4.8].
     if (message.topic.startsWith(BASIC_INGEST_PREFIX)) return;
     if (message.retain) this.#retain(message);
-    // The reused map serves the outermost publish; one made during delivery (a hook listener publishing)
-    // gets a map of its own, so neither disturbs the other.
-    const outermost = !this.#publishing;
-    const matches = outermost ? this.#matches : new Map<string, Match>();
-    this.#publishing = true;
-    try {
-      this.#route(message, matches);
-    } finally {
-      matches.clear();
-      if (outermost) this.#publishing = false;
-    }
+    this.#route(message);
   }
 
-  #route(message: Message, matches: Map<string, Match>): void {
+  /**
+   * Delivers to every matching subscription. The matches are a new map per message, made at the first match: a map
+   * kept and cleared for reuse cost more, since `Map#clear` allocates a new table where the old one lives, and once
+   * the kept map had reached the old generation every publish allocated there (1.8 µs a message and frequent full
+   * collections in the rules bench; bench/RESULTS.md).
+   */
+  #route(message: Message): void {
+    let matches: Map<string, Match> | undefined;
     this.#router.route(message.topic, (clientId, options) => {
       // No Local: not back to the publisher's own subscriptions [MQTT-3.8.3-3].
       if (options.noLocal && clientId === message.origin) return;
-      const existing = matches.get(clientId);
+      const existing = (matches ??= new Map()).get(clientId);
       if (existing === undefined) {
         matches.set(clientId, {
           qos: options.qos,
@@ -396,6 +390,7 @@ export class Broker {
       existing.retainAsPublished ||= options.retainAsPublished;
       if (options.subscriptionId !== undefined) (existing.subscriptionIds ??= []).push(options.subscriptionId);
     });
+    if (matches === undefined) return;
     for (const [clientId, match] of matches) {
       const session = this.#sessions.get(clientId);
       if (session === undefined) continue;
