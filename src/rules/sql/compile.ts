@@ -230,6 +230,46 @@ function compileSubquery(query: SelectQuery): Evaluator {
   };
 }
 
+/**
+ * Whether evaluating `expr` at the top level reads the row, i.e. the parsed payload. A statement or template
+ * that reads only the topic, the client and functions of them needs no payload parse, and never touches the
+ * payload's bytes. A nested SELECT reads the row only through its FROM: its own fields are its elements'.
+ */
+export function readsRow(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'literal':
+      return false;
+    case 'field':
+    case 'star':
+      return true;
+    case 'member':
+      return readsRow(expr.object);
+    case 'index':
+      return readsRow(expr.object) || readsRow(expr.index);
+    case 'call':
+      return expr.args.some(readsRow);
+    case 'cast':
+      return readsRow(expr.value);
+    case 'unary':
+      return readsRow(expr.operand);
+    case 'binary':
+      return readsRow(expr.left) || readsRow(expr.right);
+    case 'case':
+      return (expr.subject !== undefined && readsRow(expr.subject)) || expr.whens.some(({ when, then }) => readsRow(when) || readsRow(then)) || (expr.otherwise !== undefined && readsRow(expr.otherwise));
+    case 'object':
+      return expr.entries.some(({ value }) => readsRow(value));
+    case 'array':
+      return expr.items.some(readsRow);
+    case 'subquery':
+      return readsRow(expr.query.from as Expr);
+  }
+}
+
+/** Whether a top-level query reads the row: `SELECT *`, or any of its expressions does. */
+export function queryReadsRow(query: SelectQuery): boolean {
+  return query.items.some((item) => item.kind === 'all' || readsRow(item.expr)) || (query.where !== undefined && readsRow(query.where));
+}
+
 type ItemWriter = (out: SqlObject, env: Env) => void;
 
 function compileItem(item: SelectItem, scope: Scope): ItemWriter {

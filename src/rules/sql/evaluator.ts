@@ -12,20 +12,24 @@
  */
 
 import type { Expr, Statement } from './ast.js';
-import { compileExpr, compileProjection, type Env, type Evaluator } from './compile.js';
+import { compileExpr, compileProjection, queryReadsRow, type Env, type Evaluator } from './compile.js';
 import { parsePayload, type EvalContext } from './context.js';
 import { jsonBytes } from './json-bytes.js';
-import { toBoolean, toJsonValue, type JsonValue, type SqlValue } from './values.js';
+import { toBoolean, toJsonValue, type JsonValue, type SqlValue, type SqlVersion } from './values.js';
 
 export type SqlOutput = JsonValue | Uint8Array;
 
 export type EvalResult = { readonly matched: false } | { readonly matched: true; readonly output: SqlOutput };
 
-interface Program {
+/** A statement compiled to closures; `evaluateProgram` runs it without the lookup `evaluate` does. */
+export interface Program {
+  readonly version: SqlVersion;
   readonly where: Evaluator | undefined;
   readonly project: Evaluator;
   /** Whether the output may hold boxed 2015 Decimals and must be walked to unwrap them. */
   readonly unwrap: boolean;
+  /** Whether it reads the payload at all: a rule on the topic and client alone never parses it. */
+  readonly readsRow: boolean;
 }
 
 const programs = new WeakMap<Statement, Program>();
@@ -37,9 +41,11 @@ export function compileStatement(statement: Statement): Program {
   if (program === undefined) {
     const { query } = statement;
     program = {
+      version: statement.version,
       where: query.where === undefined ? undefined : compileExpr(query.where, 'top'),
       project: compileProjection(query, 'top'),
       unwrap: statement.version === '2015-10-08' && !query.items.every((item) => item.kind === 'all' || readsPayloadOnly(item.expr)),
+      readsRow: queryReadsRow(query),
     };
     programs.set(statement, program);
   }
@@ -76,8 +82,11 @@ export function rowOf(ctx: EvalContext): SqlValue {
 }
 
 export function evaluate(statement: Statement, ctx: EvalContext): EvalResult {
-  const program = programs.get(statement) ?? compileStatement(statement);
-  const env: Env = { ctx, row: rowOf(ctx), version: statement.version };
+  return evaluateProgram(programs.get(statement) ?? compileStatement(statement), ctx);
+}
+
+export function evaluateProgram(program: Program, ctx: EvalContext): EvalResult {
+  const env: Env = { ctx, row: program.readsRow ? rowOf(ctx) : undefined, version: program.version };
   if (program.where !== undefined && toBoolean(program.where(env)) !== true) return NOT_MATCHED;
   return { matched: true, output: toOutput(program.project(env), program.unwrap) };
 }

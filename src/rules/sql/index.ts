@@ -20,7 +20,7 @@ import type { SqlValue, SqlVersion } from './values.js';
 export type { BinaryOp, CastType, Expr, Position, SelectItem, SelectQuery, Statement } from './ast.js';
 export { parsePayload, stripBasicIngestPrefix, type EvalContext, type ExternalFunctionHook } from './context.js';
 export { SqlSyntaxError, type SqlErrorReason } from './errors.js';
-export { evaluate, serializeOutput, type EvalResult, type SqlOutput } from './evaluator.js';
+export { compileStatement, evaluate, evaluateProgram, serializeOutput, type EvalResult, type Program, type SqlOutput } from './evaluator.js';
 export { FUNCTIONS } from './functions/index.js';
 export { tokenize, type Token, type TokenKind } from './lexer.js';
 export { compileTemplate, renderTemplate, type CompiledTemplate } from './template.js';

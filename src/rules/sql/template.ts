@@ -8,7 +8,7 @@
  * bytes render as the empty string. Compile once per action parameter, render per message.
  */
 
-import { compileExpr, type Env, type Evaluator } from './compile.js';
+import { compileExpr, readsRow, type Env, type Evaluator } from './compile.js';
 import type { EvalContext } from './context.js';
 import { rowOf } from './evaluator.js';
 import { assertVersion, parseTemplateExpression } from './parse.js';
@@ -32,6 +32,7 @@ function renderValue(value: SqlValue): string {
 export function compileTemplate(template: string, version: SqlVersion = '2015-10-08'): CompiledTemplate {
   assertVersion(version);
   const parts: (string | Evaluator)[] = [];
+  let readsPayload = false;
   let text = '';
   let i = 0;
   while (i < template.length) {
@@ -44,6 +45,7 @@ export function compileTemplate(template: string, version: SqlVersion = '2015-10
       if (text !== '') parts.push(text);
       text = '';
       parts.push(compileExpr(expr, 'top'));
+      readsPayload ||= readsRow(expr);
       i = end;
     } else {
       text += ch;
@@ -60,7 +62,7 @@ export function compileTemplate(template: string, version: SqlVersion = '2015-10
     version,
     isStatic: false,
     render(ctx: EvalContext): string {
-      const env: Env = { ctx, row: rowOf(ctx), version };
+      const env: Env = { ctx, row: readsPayload ? rowOf(ctx) : undefined, version };
       let out = '';
       for (const part of parts) out += typeof part === 'string' ? part : renderValue(part(env));
       return out;

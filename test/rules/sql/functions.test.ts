@@ -153,6 +153,14 @@ expressionTable('message metadata', [
   ['sql_version()', '2016-03-23'], ['topic', U],
 ], { payload });
 
+expressionTable('topic(n) with empty and missing levels', [
+  ['topic(1)', ''], ['topic(2)', 'a'], ['topic(3)', ''], ['topic(4)', 'b'], ['topic(5)', ''], ['topic(6)', U], ['topic(1000000)', U], ['topic(-1)', U],
+], { payload, extra: { topic: '/a//b/' } });
+
+expressionTable('topic(n) of a one-level topic', [
+  ['topic(1)', 'solo'], ['topic(2)', U],
+], { payload, extra: { topic: 'solo' } });
+
 expressionTable('message metadata from the context', [
   ['clientid()', 'dev-1'], ['principal()', 'ba67293a'], ['accountid()', '123456789012'], ['traceid()', 'trace-1'],
   ['newuuid()', 'uuid-1'], ['rand()', 0.25], ['rand() < 1', true],

@@ -11,18 +11,18 @@ import {
 } from '../values.js';
 import { fn, V2, type CallEnv, type FunctionTable, type SqlFunction } from './registry.js';
 
-let lastTopic = '';
-let lastLevels: string[] = [''];
-
-/** `topic(n)`: the n-th level, 1-based; the split of the last topic is reused across rules. */
+/** `topic(n)`: the n-th level, 1-based. Found by scanning, not splitting: no array per call. */
 function topicLevel(topic: string, n: SqlValue): SqlValue {
   const index = toIntNearest(n);
-  if (index === undefined || typeof n === 'boolean') return undefined;
-  if (topic !== lastTopic) {
-    lastLevels = topic.split('/');
-    lastTopic = topic;
+  if (index === undefined || typeof n === 'boolean' || index < 1) return undefined;
+  let start = 0;
+  for (let level = 1; level < index; level++) {
+    const slash = topic.indexOf('/', start);
+    if (slash < 0) return undefined;
+    start = slash + 1;
   }
-  return index >= 1 && index <= lastLevels.length ? lastLevels[index - 1] : undefined;
+  const end = topic.indexOf('/', start);
+  return topic.slice(start, end < 0 ? topic.length : end);
 }
 
 /** `get(collection, key)`: 0-based index into an Array or String, or a String key of an Object. */
