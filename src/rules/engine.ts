@@ -24,7 +24,7 @@ import { FailureLog } from './failure-log.js';
 import { RuleCounters, type RuleMetrics } from './metrics.js';
 import type { CompiledRule, TopicRules } from './registry.js';
 import { buildGetAccepted, type ShadowDocument } from '../shadow/document/index.js';
-import { evaluate, serializeOutput, stripBasicIngestPrefix, type EvalContext, type ExternalFunctionHook, type SqlOutput, type SqlValue } from './sql/index.js';
+import { compileStatement, evaluateProgram, serializeOutput, stripBasicIngestPrefix, type EvalContext, type ExternalFunctionHook, type Program, type SqlOutput, type SqlValue } from './sql/index.js';
 
 export interface RulesEngineDeps {
   rules: TopicRules;
@@ -40,13 +40,16 @@ export interface RulesEngineDeps {
   shadowOf?: (thingName: string, shadowName: string | undefined) => ShadowDocument | undefined;
 }
 
-interface Pending {
-  message: Message;
-  clientId: string | undefined;
-  /** The rules whose FROM matched (or the Basic Ingest rule), and the topic they see. */
-  rules: readonly CompiledRule[];
-  topic: string;
+/** A rule as the engine runs it: its counters found once, not by name for every match. */
+interface ActiveRule {
+  readonly rule: CompiledRule;
+  readonly program: Program;
+  readonly counters: RuleCounters;
+  /** The counts of each of `rule.actions`, in order. */
+  readonly actionCounts: readonly ActionCounts[];
 }
+
+type ActionCounts = ReturnType<RuleCounters['action']>;
 
 export const DEFAULT_MAX_QUEUED_MESSAGES = 100_000;
 export const MAX_REPUBLISH_DEPTH = 8;
@@ -65,8 +68,10 @@ const MATCH_CACHE_TOPICS = 4096;
 
 export class RulesEngine {
   readonly #deps: RulesEngineDeps;
-  readonly #trie = new SubscriptionTrie<CompiledRule>();
-  readonly #queue: Pending[] = [];
+  readonly #trie = new SubscriptionTrie<ActiveRule>();
+  /** Every rule by name, Basic-Ingest-only ones included. */
+  readonly #active = new Map<string, ActiveRule>();
+  readonly #queue: (QueuedMessage | undefined)[] = [];
   #queueHead = 0;
   #scheduled = false;
   #unhook: (() => void) | undefined;
@@ -74,7 +79,7 @@ export class RulesEngine {
   /** Rule name → the FROM filter it is indexed under. */
   readonly #indexed = new Map<string, string>();
   /** Topic → the enabled rules whose FROM matches it (empty: none); see MATCH_CACHE_TOPICS. */
-  readonly #matches = new Map<string, readonly CompiledRule[]>();
+  readonly #matches = new Map<string, readonly ActiveRule[]>();
   #overflowLogged = false;
   #drainWaiters: (() => void)[] = [];
 
@@ -118,13 +123,17 @@ export class RulesEngine {
   }
 
   #index(rule: CompiledRule): void {
+    const counters = this.#counters.of(rule.record.ruleName);
+    const active: ActiveRule = { rule, program: compileStatement(rule.statement), counters, actionCounts: rule.actions.map((action) => counters.action(action.kind)) };
+    this.#active.set(rule.record.ruleName, active);
     const filter = rule.statement.topicFilter;
     if (filter === undefined) return; // Basic Ingest only
-    this.#trie.add(filter, rule.record.ruleName, rule);
+    this.#trie.add(filter, rule.record.ruleName, active);
     this.#indexed.set(rule.record.ruleName, filter);
   }
 
   #unindex(ruleName: string): void {
+    this.#active.delete(ruleName);
     const filter = this.#indexed.get(ruleName);
     if (filter === undefined) return;
     this.#trie.remove(filter, ruleName);
@@ -132,16 +141,17 @@ export class RulesEngine {
   }
 
   #onPublish(message: Message, clientId: string | undefined): void {
-    if (((message as RuleMessage)[RULE_DEPTH] ?? 0) > MAX_REPUBLISH_DEPTH) {
+    const depth = (message as RuleMessage)[RULE_DEPTH] ?? 0;
+    if (depth > MAX_REPUBLISH_DEPTH) {
       this.#deps.metrics.loopsStopped.inc();
       return;
     }
-    let rules: readonly CompiledRule[];
+    let rules: readonly ActiveRule[];
     let topic = message.topic;
     if (topic.startsWith('$aws/rules/')) {
       const ingest = stripBasicIngestPrefix(topic);
-      const rule = ingest.ruleName === undefined ? undefined : this.#deps.rules.find(ingest.ruleName);
-      if (rule === undefined || rule.record.ruleDisabled) {
+      const rule = ingest.ruleName === undefined ? undefined : this.#active.get(ingest.ruleName);
+      if (rule === undefined || rule.rule.record.ruleDisabled) {
         this.#deps.metrics.ruleNotFound.inc();
         this.#failureLog.failed(`basic ingest ${ingest.ruleName ?? ''}`, { topic, clientId }, `Basic Ingest to ${ingest.ruleName ?? '(no rule name)'}: RuleNotFound (no such rule, or it is disabled)`);
         return;
@@ -160,19 +170,19 @@ export class RulesEngine {
       }
       return;
     }
-    this.#queue.push({ message, clientId, rules, topic });
+    this.#queue.push(new QueuedMessage(message, depth, clientId, rules, topic, this.#deps.accountId, this.#externals, this.#deps.principalOf));
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(() => this.#drain());
     }
   }
 
-  #matching(topic: string): readonly CompiledRule[] {
+  #matching(topic: string): readonly ActiveRule[] {
     let rules = this.#matches.get(topic);
     if (rules === undefined) {
-      const found: CompiledRule[] = [];
-      this.#trie.match(topic, (_name, rule) => {
-        if (!rule.record.ruleDisabled) found.push(rule);
+      const found: ActiveRule[] = [];
+      this.#trie.match(topic, (_name, active) => {
+        if (!active.rule.record.ruleDisabled) found.push(active);
       });
       if (this.#matches.size >= MATCH_CACHE_TOPICS) this.#matches.clear();
       this.#matches.set(topic, (rules = found));
@@ -182,12 +192,16 @@ export class RulesEngine {
 
   #drain(): void {
     this.#scheduled = false;
+    // The rules engine's time, as `timestamp()` sees it: one reading for the turn, which is bounded by
+    // EVALUATIONS_PER_TURN (a clock reading costs as much as a cheap rule's evaluation on a VM).
+    const now = this.#deps.clock.now();
     let budget = EVALUATIONS_PER_TURN;
     for (; this.#queueHead < this.#queue.length && budget > 0; this.#queueHead++) {
-      const pending = this.#queue[this.#queueHead] as Pending;
-      this.#queue[this.#queueHead] = undefined as unknown as Pending; // let it be collected
-      budget -= pending.rules.length;
-      this.#evaluate(pending);
+      const queued = this.#queue[this.#queueHead] as QueuedMessage;
+      this.#queue[this.#queueHead] = undefined; // let it be collected
+      budget -= queued.rules.length;
+      queued.timestamp = now;
+      this.#evaluate(queued);
     }
     if (this.#queueHead === this.#queue.length) {
       this.#queue.length = 0;
@@ -200,21 +214,13 @@ export class RulesEngine {
     }
   }
 
-  #evaluate({ message, clientId, rules, topic }: Pending): void {
-    const context: EvalContext = {
-      payload: message.payload,
-      topic,
-      timestamp: this.#deps.clock.now(),
-      accountId: this.#deps.accountId,
-      clientId,
-      principal: clientId === undefined ? undefined : this.#deps.principalOf(clientId),
-      externals: this.#externals,
-    };
-    for (const rule of rules) {
-      const name = rule.record.ruleName;
+  #evaluate(context: QueuedMessage): void {
+    const { message } = context;
+    for (const active of context.rules) {
+      const name = active.rule.record.ruleName;
       let result;
       try {
-        result = evaluate(rule.statement, context);
+        result = evaluateProgram(active.program, context);
       } catch (error) {
         // The evaluator answers Undefined for bad data; a throw is a bug in hako, kept to this message.
         this.#deps.metrics.evaluationErrors.inc({ rule: name });
@@ -222,8 +228,8 @@ export class RulesEngine {
         continue;
       }
       if (!result.matched) continue;
-      this.#counters.of(name).matched++;
-      if (rule.actions.length > 0) this.#runActions(rule, new MatchInput(name, result.output, context, message, (message as RuleMessage)[RULE_DEPTH] ?? 0));
+      active.counters.matched++;
+      if (active.rule.actions.length > 0) this.#runActions(active, new MatchInput(name, result.output, context, message, context.depth));
     }
   }
 
@@ -231,25 +237,26 @@ export class RulesEngine {
    * Runs a match's actions together. Synchronous ones (republish) finish here with no promise at all;
    * only asynchronous ones are awaited, and only a failure reaches the error action.
    */
-  #runActions(rule: CompiledRule, input: ActionInput): void {
-    const counters = this.#counters.of(input.ruleName);
+  #runActions({ rule, actionCounts }: ActiveRule, input: ActionInput): void {
     let failures: Failure[] | undefined;
     let pending: Promise<void>[] | undefined;
-    for (const action of rule.actions) {
+    for (let i = 0; i < rule.actions.length; i++) {
+      const action = rule.actions[i] as RuleAction;
+      const counts = actionCounts[i] as ActionCounts;
       let running: void | Promise<void>;
       try {
         running = action.run(input);
       } catch (error) {
-        (failures ??= []).push(this.#failed(action, input, error, counters));
+        (failures ??= []).push(this.#failed(action, input, error, counts));
         continue;
       }
       if (running === undefined) {
-        counters.action(action.kind).succeeded++;
+        counts.succeeded++;
         continue;
       }
       (pending ??= []).push(running.then(
-        () => void counters.action(action.kind).succeeded++,
-        (error: unknown) => void (failures ??= []).push(this.#failed(action, input, error, counters)),
+        () => void counts.succeeded++,
+        (error: unknown) => void (failures ??= []).push(this.#failed(action, input, error, counts)),
       ));
     }
     if (pending === undefined) {
@@ -259,8 +266,8 @@ export class RulesEngine {
     this.#track(Promise.all(pending).then(() => (failures === undefined ? undefined : this.#reportFailures(rule, input, failures))));
   }
 
-  #failed(action: RuleAction, input: ActionInput, error: unknown, counters: RuleCounters): Failure {
-    counters.action(action.kind).failed++;
+  #failed(action: RuleAction, input: ActionInput, error: unknown, counts: ActionCounts): Failure {
+    counts.failed++;
     if (!(error instanceof ActionFailure)) this.#failureLog.failed(`${input.ruleName} (${action.kind}, unexpected)`, { err: error, action: action.kind }, 'a rule action failed unexpectedly (a bug in hako)');
     return { failedAction: `${action.kind.charAt(0).toUpperCase()}${action.kind.slice(1)}Action`, failedResource: action.resource, errorMessage: (error as Error).message };
   }
@@ -310,6 +317,36 @@ interface Failure {
   failedAction: string;
   failedResource: string;
   errorMessage: string;
+}
+
+/**
+ * A matched message waiting for evaluation, and the context its rules evaluate against: one object per
+ * message. `timestamp` is set when its turn comes; `principal` is looked up only if a rule asks for it.
+ */
+class QueuedMessage implements EvalContext {
+  parsed: SqlValue = undefined;
+  timestamp = 0;
+  readonly payload: Uint8Array;
+  #principal: string | undefined | null = null;
+
+  constructor(
+    readonly message: Message,
+    /** How many rules in a row republished it (see MAX_REPUBLISH_DEPTH). */
+    readonly depth: number,
+    readonly clientId: string | undefined,
+    readonly rules: readonly ActiveRule[],
+    readonly topic: string,
+    readonly accountId: string,
+    readonly externals: ExternalFunctionHook,
+    readonly principalOf: (clientId: string) => string | undefined,
+  ) {
+    this.payload = message.payload;
+  }
+
+  get principal(): string | undefined {
+    if (this.#principal === null) this.#principal = this.clientId === undefined ? undefined : this.principalOf(this.clientId);
+    return this.#principal;
+  }
 }
 
 /** One match as its actions see it; the payload bytes are made on first use (a rule may not need them). */
