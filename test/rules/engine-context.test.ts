@@ -19,7 +19,8 @@ const ROLE = 'arn:aws:iam::000000000000:role/rules';
 
 async function rig(sqlByRule: Record<string, string>) {
   let now = 1_000;
-  const clock: Clock = { now: () => now, monotonic: () => now };
+  let ticking = false;
+  const clock: Clock = { now: () => (ticking ? ++now : now), monotonic: () => now };
   const published: RuleMessage[] = [];
   const logger = silentLogger();
   const services = {
@@ -46,7 +47,7 @@ async function rig(sqlByRule: Record<string, string>) {
     hooks.emit('message.publish', { message, clientId });
   };
   const outputs = (rule: string): unknown[] => published.filter((m) => m.topic === `out/${rule}`).map((m) => JSON.parse(m.payload.toString()));
-  return { engine, publish, outputs, lookups, setNow: (ms: number) => void (now = ms) };
+  return { engine, publish, outputs, lookups, setNow: (ms: number) => void (now = ms), tickingClock: () => void (ticking = true) };
 }
 
 test('principal() is looked up once per message, and only for messages a rule reading it sees', async () => {
@@ -80,4 +81,16 @@ test('timestamp() is the engine\'s time when it evaluates the message, shared by
   publish('room/2', 'sensor-1');
   await engine.idle();
   assert.deepEqual(outputs('first'), [{ at: 2_000 }, { at: 3_500 }]);
+});
+
+test('in a long turn the engine reads its clock again every 64 evaluations, so a stamp is never far behind', async () => {
+  const { engine, publish, outputs, tickingClock } = await rig({ stamp: "SELECT timestamp() AS at FROM 'room/+'" });
+  tickingClock(); // from here every reading is one millisecond later than the last
+  for (let i = 0; i < 200; i++) publish(`room/${i}`, 'sensor-1');
+  await engine.idle();
+  const stamps = outputs('stamp').map((output) => (output as { at: number }).at);
+  assert.equal(stamps.length, 200);
+  const runs = [...new Set(stamps)].map((at) => stamps.filter((s) => s === at).length);
+  assert.deepEqual(runs, [64, 64, 64, 8]);
+  assert.deepEqual([...stamps].sort((a, b) => a - b), stamps, 'in order');
 });
