@@ -82,8 +82,6 @@ export class RulesEngine {
   #scheduled = false;
   #unhook: (() => void) | undefined;
   readonly #inFlight = new Set<Promise<void>>();
-  /** Rule name → the FROM filter it is indexed under. */
-  readonly #indexed = new Map<string, string>();
   /** Topic → the enabled rules whose FROM matches it (empty: none); see MATCH_CACHE_TOPICS. */
   readonly #matches = new Map<string, readonly ActiveRule[]>();
   #overflowLogged = false;
@@ -133,17 +131,13 @@ export class RulesEngine {
     const active: ActiveRule = { rule, program: compileStatement(rule.statement), counters, actionCounts: rule.actions.map((action) => counters.action(action.kind)) };
     this.#active.set(rule.record.ruleName, active);
     const filter = rule.statement.topicFilter;
-    if (filter === undefined) return; // Basic Ingest only
-    this.#trie.add(filter, rule.record.ruleName, active);
-    this.#indexed.set(rule.record.ruleName, filter);
+    if (filter !== undefined) this.#trie.add(filter, rule.record.ruleName, active); // else Basic Ingest only
   }
 
   #unindex(ruleName: string): void {
+    const filter = this.#active.get(ruleName)?.rule.statement.topicFilter;
     this.#active.delete(ruleName);
-    const filter = this.#indexed.get(ruleName);
-    if (filter === undefined) return;
-    this.#trie.remove(filter, ruleName);
-    this.#indexed.delete(ruleName);
+    if (filter !== undefined) this.#trie.remove(filter, ruleName);
   }
 
   #onPublish(message: Message, clientId: string | undefined): void {

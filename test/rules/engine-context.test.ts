@@ -47,7 +47,7 @@ async function rig(sqlByRule: Record<string, string>) {
     hooks.emit('message.publish', { message, clientId });
   };
   const outputs = (rule: string): unknown[] => published.filter((m) => m.topic === `out/${rule}`).map((m) => JSON.parse(m.payload.toString()));
-  return { engine, publish, outputs, lookups, setNow: (ms: number) => void (now = ms), tickingClock: () => void (ticking = true) };
+  return { engine, rules, publish, outputs, lookups, setNow: (ms: number) => void (now = ms), tickingClock: () => void (ticking = true) };
 }
 
 test('principal() is looked up once per message, and only for messages a rule reading it sees', async () => {
@@ -93,4 +93,21 @@ test('in a long turn the engine reads its clock again every 64 evaluations, so a
   const runs = [...new Set(stamps)].map((at) => stamps.filter((s) => s === at).length);
   assert.deepEqual(runs, [64, 64, 64, 8]);
   assert.deepEqual([...stamps].sort((a, b) => a - b), stamps, 'in order');
+});
+
+test('a replaced rule reads its new FROM only, a deleted one nothing, and Basic Ingest finds rules by their current form', async () => {
+  const { engine, rules, publish, outputs } = await rig({ moving: "SELECT topic() AS t FROM 'room/+'" });
+  publish('room/1', 'sensor-1');
+  await engine.idle();
+  await rules.replace('moving', { sql: "SELECT topic() AS t FROM 'hall/+'", awsIotSqlVersion: '2016-03-23', actions: [{ republish: { topic: 'out/moving', roleArn: ROLE } }] });
+  publish('room/2', 'sensor-1');
+  publish('hall/1', 'sensor-1');
+  publish('$aws/rules/moving/anywhere', 'sensor-1');
+  await engine.idle();
+  assert.deepEqual(outputs('moving'), [{ t: 'room/1' }, { t: 'hall/1' }, { t: 'anywhere' }]);
+  await rules.delete('moving');
+  publish('hall/2', 'sensor-1');
+  publish('$aws/rules/moving/anywhere', 'sensor-1');
+  await engine.idle();
+  assert.equal(outputs('moving').length, 3);
 });
